@@ -1,0 +1,415 @@
+// Package cell turns a notebook cell, Go as a user writes it in a notebook,
+// into the pieces an interpreter can run in order.
+//
+// A cell may mix top-level declarations (import, const, var, type, func,
+// methods) and statements in any order, may start with magic lines (`%...`),
+// and its last expression statement is the cell's value. yaegi decides what
+// a source string is from its first token, so the pieces are handed to it
+// one kind at a time; every piece carries a //line directive so that errors
+// and panics name the line as the user sees it (line 1 is the cell's first
+// line, magics included).
+package cell
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// FileName is the file name in every //line directive. yaegi resolves
+// imports per source file name, so it must stay the name yaegi itself uses
+// for incremental input.
+const FileName = "_.go"
+
+// Kind says how a chunk must be evaluated.
+type Kind int
+
+const (
+	// Decl chunks are package-level declarations: const, var, type, func.
+	Decl Kind = iota
+	// Stmt chunks run as statements in the session's main scope.
+	Stmt
+)
+
+// Chunk is a run of consecutive top-level pieces of one kind.
+type Chunk struct {
+	Kind Kind
+	// Src is the source to evaluate, with //line directives.
+	Src string
+	// Line is the cell line the chunk starts on.
+	Line int
+}
+
+// Import is an import spec written in the cell.
+type Import struct {
+	Name string // alias, or "" for the package's own name
+	Path string
+	Line int
+}
+
+// Magic is a line starting with %.
+type Magic struct {
+	Line int
+	Text string
+}
+
+// Cell is a parsed cell.
+type Cell struct {
+	Magics  []Magic
+	Imports []Import
+	Chunks  []Chunk
+	// Last is the cell's final expression statement, with a //line
+	// directive, or "" when the cell does not end in an expression.
+	Last string
+	// LastCall is the name of the function the final expression calls
+	// (`Println` for `fmt.Println(x)`), or "" when it is not a call.
+	LastCall string
+	// Uses maps each name that is used as a selector base (`strings` in
+	// `strings.ToUpper`) but declared nowhere in the cell to the selected
+	// member names: the candidates for automatic imports.
+	Uses map[string][]string
+	// Defines lists the top-level names the cell declares.
+	Defines []string
+}
+
+// Error is a syntax error at a cell position.
+type Error struct {
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// piece is one top-level declaration or statement of the cell.
+type piece struct {
+	kind       Kind
+	start, end int // byte offsets in the cell
+	isImport   bool
+}
+
+// Parse splits code into its magics, imports and chunks.
+func Parse(code string) (*Cell, error) {
+	c := &Cell{Uses: map[string][]string{}}
+	src := blankMagics(code, c)
+	pieces, err := split(src)
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	declared := map[string]bool{}
+	uses := map[string]map[string]bool{}
+	var lastExpr *ast.ExprStmt
+	var lastPiece piece
+	for i, p := range pieces {
+		text := src[p.start:p.end]
+		line, col := position(src, p.start)
+		if p.isImport {
+			imps, err := parseImports(fset, text, line, col)
+			if err != nil {
+				return nil, err
+			}
+			c.Imports = append(c.Imports, imps...)
+			continue
+		}
+		var node ast.Node
+		if p.kind == Decl {
+			f, err := parser.ParseFile(fset, "", "package p;"+directive(line, col)+text, 0)
+			if err != nil {
+				return nil, syntaxError(err)
+			}
+			node = f
+			for _, d := range f.Decls {
+				c.Defines = append(c.Defines, declNames(d)...)
+			}
+		} else {
+			f, err := parser.ParseFile(fset, "", "package p; func _() {"+directive(line, col)+text+"\n}", 0)
+			if err != nil {
+				return nil, syntaxError(err)
+			}
+			body := f.Decls[0].(*ast.FuncDecl).Body
+			node = body
+			for _, s := range body.List {
+				c.Defines = append(c.Defines, stmtNames(s)...)
+			}
+			if i == len(pieces)-1 && len(body.List) == 1 {
+				if es, ok := body.List[0].(*ast.ExprStmt); ok {
+					lastExpr, lastPiece = es, p
+				}
+			}
+		}
+		collect(node, declared, uses)
+	}
+	for _, n := range c.Defines {
+		declared[n] = true
+	}
+	for name, members := range uses {
+		if declared[name] {
+			continue
+		}
+		list := make([]string, 0, len(members))
+		for m := range members {
+			list = append(list, m)
+		}
+		sort.Strings(list)
+		c.Uses[name] = list
+	}
+	if lastExpr != nil {
+		pieces = pieces[:len(pieces)-1]
+		line, col := position(src, lastPiece.start)
+		c.Last = directive(line, col) + src[lastPiece.start:lastPiece.end]
+		if call, ok := ast.Unparen(lastExpr.X).(*ast.CallExpr); ok {
+			switch fn := ast.Unparen(call.Fun).(type) {
+			case *ast.Ident:
+				c.LastCall = fn.Name
+			case *ast.SelectorExpr:
+				c.LastCall = fn.Sel.Name
+			}
+		}
+	}
+	c.Chunks = group(src, pieces)
+	return c, nil
+}
+
+// blankMagics records magic lines and replaces them by empty lines, so that
+// every other line keeps its number.
+func blankMagics(code string, c *Cell) string {
+	lines := strings.Split(code, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), "%") {
+			c.Magics = append(c.Magics, Magic{Line: i + 1, Text: strings.TrimSpace(l)})
+			lines[i] = ""
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// split finds the cell's top-level pieces with the scanner: a piece ends at
+// a semicolon (written or automatic) outside any bracket.
+func split(src string) ([]piece, error) {
+	fset := token.NewFileSet()
+	file := fset.AddFile(FileName, -1, len(src))
+	var errs scanner.ErrorList
+	var s scanner.Scanner
+	s.Init(file, []byte(src), func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
+
+	var pieces []piece
+	depth := 0
+	start := -1
+	var first, second token.Token
+	end := 0
+	flush := func() {
+		if start < 0 {
+			return
+		}
+		p := piece{kind: Stmt, start: start, end: end}
+		switch first {
+		case token.IMPORT:
+			p.kind, p.isImport = Decl, true
+		case token.CONST, token.VAR, token.TYPE:
+			p.kind = Decl
+		case token.FUNC:
+			// `func name(` is a declaration; `func (` is a method or a
+			// function literal, which only the parser can tell apart.
+			if second == token.IDENT || isMethod(src[start:end]) {
+				p.kind = Decl
+			}
+		}
+		pieces = append(pieces, p)
+		start = -1
+	}
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			break
+		}
+		off := file.Offset(pos)
+		if tok == token.SEMICOLON && depth == 0 {
+			flush()
+			continue
+		}
+		if start < 0 {
+			start, first, second = off, tok, token.ILLEGAL
+		} else if second == token.ILLEGAL {
+			second = tok
+		}
+		switch tok {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			if depth > 0 {
+				depth--
+			}
+		}
+		end = off + len(tokenText(tok, lit))
+	}
+	flush()
+	if errs.Len() > 0 {
+		return nil, syntaxError(errs)
+	}
+	return pieces, nil
+}
+
+func tokenText(tok token.Token, lit string) string {
+	if lit != "" {
+		return lit
+	}
+	return tok.String()
+}
+
+func isMethod(text string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+text, 0)
+	if err != nil || len(f.Decls) != 1 {
+		return false
+	}
+	fd, ok := f.Decls[0].(*ast.FuncDecl)
+	return ok && fd.Recv != nil
+}
+
+// group joins consecutive pieces of one kind into chunks.
+func group(src string, pieces []piece) []Chunk {
+	var chunks []Chunk
+	for _, p := range pieces {
+		if p.isImport {
+			continue
+		}
+		line, col := position(src, p.start)
+		text := directive(line, col) + src[p.start:p.end]
+		if n := len(chunks); n > 0 && chunks[n-1].Kind == p.kind {
+			chunks[n-1].Src += text
+			continue
+		}
+		chunks = append(chunks, Chunk{Kind: p.kind, Src: text, Line: line})
+	}
+	return chunks
+}
+
+// directive starts a new line with a //line comment placing what follows at
+// line:col of the cell.
+func directive(line, col int) string {
+	return fmt.Sprintf("\n//line %s:%d:%d\n", FileName, line, col)
+}
+
+// position returns the 1-based line and column of byte offset off.
+func position(src string, off int) (line, col int) {
+	line = 1 + strings.Count(src[:off], "\n")
+	col = off - strings.LastIndex(src[:off], "\n")
+	return line, col
+}
+
+func parseImports(fset *token.FileSet, text string, line, col int) ([]Import, error) {
+	f, err := parser.ParseFile(fset, "", "package p;"+directive(line, col)+text, parser.ImportsOnly)
+	if err != nil {
+		return nil, syntaxError(err)
+	}
+	var out []Import
+	for _, spec := range f.Imports {
+		path, err := strconv.Unquote(spec.Path.Value)
+		if err != nil {
+			return nil, &Error{Line: fset.Position(spec.Pos()).Line, Msg: "invalid import path " + spec.Path.Value}
+		}
+		imp := Import{Path: path, Line: fset.Position(spec.Pos()).Line}
+		if spec.Name != nil {
+			imp.Name = spec.Name.Name
+		}
+		out = append(out, imp)
+	}
+	return out, nil
+}
+
+func syntaxError(err error) error {
+	if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
+		e := list[0]
+		return &Error{Line: e.Pos.Line, Col: e.Pos.Column, Msg: e.Msg}
+	}
+	return err
+}
+
+func declNames(d ast.Decl) []string {
+	var names []string
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			names = append(names, d.Name.Name)
+		}
+	case *ast.GenDecl:
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					names = append(names, n.Name)
+				}
+			case *ast.TypeSpec:
+				names = append(names, s.Name.Name)
+			}
+		}
+	}
+	return names
+}
+
+func stmtNames(s ast.Stmt) []string {
+	var names []string
+	switch s := s.(type) {
+	case *ast.AssignStmt:
+		if s.Tok == token.DEFINE {
+			for _, e := range s.Lhs {
+				if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+					names = append(names, id.Name)
+				}
+			}
+		}
+	case *ast.DeclStmt:
+		names = declNames(s.Decl)
+	}
+	return names
+}
+
+// collect records every name declared anywhere in n (so that a local
+// variable called like a package is not taken for one) and every selector
+// base with the members selected from it.
+func collect(n ast.Node, declared map[string]bool, uses map[string]map[string]bool) {
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			if id, ok := n.X.(*ast.Ident); ok {
+				if uses[id.Name] == nil {
+					uses[id.Name] = map[string]bool{}
+				}
+				uses[id.Name][n.Sel.Name] = true
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range n.Lhs {
+					if id, ok := e.(*ast.Ident); ok {
+						declared[id.Name] = true
+					}
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok {
+						declared[id.Name] = true
+					}
+				}
+			}
+		case *ast.Field:
+			for _, id := range n.Names {
+				declared[id.Name] = true
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				declared[id.Name] = true
+			}
+		case *ast.TypeSpec:
+			declared[n.Name.Name] = true
+		case *ast.FuncDecl:
+			declared[n.Name.Name] = true
+		}
+		return true
+	})
+}

@@ -1,0 +1,346 @@
+// Package eval runs notebook cells on a yaegi interpreter: it hands the
+// pieces of a parsed cell to the interpreter in order, imports standard
+// library packages a cell uses without importing them, captures the cell's
+// value, and turns compile errors and panics into errors that name cell
+// lines.
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
+
+	"github.com/juggler-kernel/juggler/internal/cell"
+	"github.com/juggler-kernel/juggler/internal/display"
+)
+
+// runtimePkg is the import path and name of the kernel's own helpers inside
+// the interpreter. The double underscore keeps it out of the user's way.
+const (
+	runtimePath = "jugglerrt"
+	runtimeName = "__jg"
+)
+
+// Options configures a Session.
+type Options struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
+	// Display receives what cells show with the display package.
+	Display display.Sink
+}
+
+// Session is one interpreter and what the cells run so far have defined.
+type Session struct {
+	in     *interp.Interpreter
+	stderr *traceWriter
+
+	// imported maps an import path to the name it was imported as.
+	imported map[string]string
+	// names are the top-level names cells have defined.
+	names map[string]bool
+
+	mu      sync.Mutex
+	results []any
+}
+
+// Error is a cell that failed: it compiled wrong, panicked or was stopped.
+type Error struct {
+	Name      string // Jupyter ename
+	Value     string // Jupyter evalue
+	Traceback []string
+}
+
+func (e *Error) Error() string { return e.Name + ": " + e.Value }
+
+// exitPanic is what os.Exit panics with, so a cell cannot end the worker.
+type exitPanic struct{ code int }
+
+// New starts an interpreter with the standard library, the display package
+// and the kernel's helpers.
+func New(o Options) (*Session, error) {
+	// yaegi reads this once in New: it lets os.Stdin, os.Stdout and
+	// os.Stderr inside cells be the kernel's reader and writers, which is
+	// how reads of os.Stdin reach the front end.
+	if err := os.Setenv("YAEGI_SPECIAL_STDIO", "1"); err != nil {
+		return nil, fmt.Errorf("eval: %w", err)
+	}
+	tw := &traceWriter{w: o.Stderr}
+	in := interp.New(interp.Options{
+		Stdout:       o.Stdout,
+		Stderr:       tw,
+		Stdin:        o.Stdin,
+		Unrestricted: true,
+		Env:          os.Environ(),
+	})
+	s := &Session{in: in, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
+	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(o.Display), {
+		runtimePath + "/" + runtimePath: {"Show": reflect.ValueOf(s.show)},
+		"os/os": {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
+	}} {
+		if err := in.Use(syms); err != nil {
+			return nil, fmt.Errorf("eval: load symbols: %w", err)
+		}
+	}
+	if _, err := in.Eval(fmt.Sprintf("import %s %q", runtimeName, runtimePath)); err != nil {
+		return nil, fmt.Errorf("eval: import runtime helpers: %w", err)
+	}
+	return s, nil
+}
+
+func (s *Session) show(vs ...any) {
+	s.mu.Lock()
+	s.results = vs
+	s.mu.Unlock()
+}
+
+// Result is what a cell produced.
+type Result struct {
+	// Values holds the cell's final expression's values; HasValue is false
+	// when the cell does not end in an expression or the call returns
+	// nothing.
+	Values   []any
+	HasValue bool
+}
+
+// Run runs one cell. ctx cancels it.
+func (s *Session) Run(ctx context.Context, code string) (Result, error) {
+	c, err := cell.Parse(code)
+	if err != nil {
+		return Result{}, compileError(err)
+	}
+	s.stderr.reset()
+	if err := s.importAll(ctx, c); err != nil {
+		return Result{}, err
+	}
+	for _, ch := range c.Chunks {
+		if _, err := s.in.EvalWithContext(ctx, ch.Src); err != nil {
+			return Result{}, s.failure(ctx, err)
+		}
+	}
+	var res Result
+	if c.Last != "" {
+		res, err = s.runLast(ctx, c)
+		if err != nil {
+			return Result{}, err
+		}
+	}
+	for _, n := range c.Defines {
+		s.names[n] = true
+	}
+	return res, nil
+}
+
+// runLast evaluates the cell's final expression through the helper that
+// captures all its values. A call that returns nothing cannot be an
+// argument, which the interpreter reports at compile time, before anything
+// runs; then the expression is run as a plain statement.
+func (s *Session) runLast(ctx context.Context, c *cell.Cell) (Result, error) {
+	s.show()
+	_, err := s.in.EvalWithContext(ctx, runtimeName+".Show("+c.Last+",\n)")
+	if err != nil {
+		if !isCompileError(err) {
+			return Result{}, s.failure(ctx, err)
+		}
+		if _, err := s.in.EvalWithContext(ctx, c.Last); err != nil {
+			return Result{}, s.failure(ctx, err)
+		}
+		return Result{}, nil
+	}
+	s.mu.Lock()
+	vs := s.results
+	s.results = nil
+	s.mu.Unlock()
+	if len(vs) == 0 || isWriteResult(c.LastCall, vs) {
+		return Result{}, nil
+	}
+	return Result{Values: vs, HasValue: true}, nil
+}
+
+// isWriteResult tells the (bytes written, nil error) pair that Print and
+// Write functions return, which a notebook should not show after every
+// fmt.Println.
+func isWriteResult(call string, vs []any) bool {
+	if len(vs) != 2 || vs[1] != nil {
+		return false
+	}
+	if _, ok := vs[0].(int); !ok {
+		return false
+	}
+	for _, p := range []string{"Print", "Fprint", "Write"} {
+		if strings.HasPrefix(call, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// importAll runs the cell's explicit imports that are new, then imports the
+// standard-library packages the cell uses by name without importing them.
+func (s *Session) importAll(ctx context.Context, c *cell.Cell) error {
+	explicit := map[string]bool{}
+	for _, imp := range c.Imports {
+		name := imp.Name
+		if name == "" {
+			name = packageName(imp.Path)
+		}
+		explicit[name] = true
+		if s.imported[imp.Path] == name {
+			continue
+		}
+		src := fmt.Sprintf("\n//line %s:%d:1\nimport %s %q", cell.FileName, imp.Line, imp.Name, imp.Path)
+		if _, err := s.in.EvalWithContext(ctx, src); err != nil {
+			return s.failure(ctx, err)
+		}
+		s.imported[imp.Path] = name
+	}
+	names := make([]string, 0, len(c.Uses))
+	for n := range c.Uses {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if explicit[name] || s.names[name] || s.importedName(name) {
+			continue
+		}
+		path, ok := resolve(name, c.Uses[name])
+		if !ok {
+			continue
+		}
+		if _, err := s.in.EvalWithContext(ctx, fmt.Sprintf("import %q", path)); err != nil {
+			return s.failure(ctx, err)
+		}
+		s.imported[path] = name
+	}
+	return nil
+}
+
+func (s *Session) importedName(name string) bool {
+	for _, n := range s.imported {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+var compilePos = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): (.*)$`)
+
+func isCompileError(err error) bool {
+	var p interp.Panic
+	if errors.As(err, &p) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return true
+}
+
+// failure turns what the interpreter returned into an Error.
+func (s *Session) failure(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return &Error{Name: "Interrupted", Value: "the cell was interrupted"}
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		return s.panicError(p)
+	}
+	return compileError(err)
+}
+
+func compileError(err error) error {
+	var ce *cell.Error
+	if errors.As(err, &ce) {
+		return &Error{Name: "SyntaxError", Value: ce.Error(), Traceback: []string{"SyntaxError: " + ce.Error()}}
+	}
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if m := compilePos.FindStringSubmatch(l); m != nil {
+			l = "line " + m[1] + ": " + m[3]
+		}
+		lines = append(lines, l)
+	}
+	msg := strings.Join(lines, "\n")
+	return &Error{Name: "CompileError", Value: msg, Traceback: []string{"CompileError: " + msg}}
+}
+
+func (s *Session) panicError(p interp.Panic) error {
+	v := p.Value
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface()
+	}
+	frames := s.stderr.take()
+	if e, ok := v.(exitPanic); ok {
+		msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.code)
+		return &Error{Name: "Exit", Value: msg, Traceback: append([]string{"Exit: " + msg}, frames...)}
+	}
+	msg := fmt.Sprint(v)
+	if err, ok := v.(error); ok {
+		msg = err.Error()
+	}
+	tb := append([]string{"panic: " + msg}, frames...)
+	return &Error{Name: "panic", Value: msg, Traceback: tb}
+}
+
+// traceWriter passes the interpreter's stderr through, except the lines
+// yaegi prints for each frame a panic unwinds ("3:2: panic: main.g(...)"):
+// those become the cell's traceback, so a panic shows once, as an error.
+type traceWriter struct {
+	w      io.Writer
+	mu     sync.Mutex
+	frames []string
+}
+
+var panicFrame = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): panic: (.*)\(\.\.\.\)\n$`)
+
+func (t *traceWriter) Write(b []byte) (int, error) {
+	if m := panicFrame.FindSubmatch(b); m != nil {
+		fn := strings.TrimPrefix(string(m[3]), "main.")
+		where := "in " + fn
+		if fn == "main" {
+			where = "in the cell"
+		}
+		t.mu.Lock()
+		t.frames = append(t.frames, fmt.Sprintf("    line %s: %s", m[1], where))
+		t.mu.Unlock()
+		return len(b), nil
+	}
+	return t.w.Write(b)
+}
+
+func (t *traceWriter) reset() {
+	t.mu.Lock()
+	t.frames = nil
+	t.mu.Unlock()
+}
+
+func (t *traceWriter) take() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.frames
+	t.frames = nil
+	return f
+}
+
+// packageName is the default name of an imported package: the last path
+// element, without a major version suffix.
+func packageName(path string) string {
+	parts := strings.Split(path, "/")
+	name := parts[len(parts)-1]
+	if len(parts) > 1 && strings.HasPrefix(name, "v") {
+		if _, err := strconv.Atoi(name[1:]); err == nil {
+			name = parts[len(parts)-2]
+		}
+	}
+	return name
+}

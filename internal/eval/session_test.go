@@ -1,0 +1,179 @@
+package eval
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/juggler-kernel/juggler/internal/render"
+	"github.com/juggler-kernel/juggler/internal/wire"
+)
+
+type recorder struct {
+	mu       sync.Mutex
+	displays []wire.Bundle
+	updates  int
+	clears   int
+}
+
+func (r *recorder) Display(b wire.Bundle, update bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.displays = append(r.displays, b)
+	if update {
+		r.updates++
+	}
+}
+
+func (r *recorder) Clear(bool) { r.mu.Lock(); r.clears++; r.mu.Unlock() }
+
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *safeBuffer) String() string               { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func newSession(t *testing.T) (*Session, *safeBuffer, *safeBuffer, *recorder) {
+	t.Helper()
+	out, errOut, rec := &safeBuffer{}, &safeBuffer{}, &recorder{}
+	s, err := New(Options{Stdout: out, Stderr: errOut, Stdin: strings.NewReader("hello\n"), Display: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, out, errOut, rec
+}
+
+// run runs cells in one session and returns the text of the last one's
+// value, or its error.
+func run(t *testing.T, s *Session, cells ...string) (string, error) {
+	t.Helper()
+	var res Result
+	var err error
+	for i, c := range cells {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		res, err = s.Run(ctx, c)
+		cancel()
+		if err != nil && i < len(cells)-1 {
+			t.Fatalf("cell %d %q: %v", i, c, err)
+		}
+	}
+	if err != nil || !res.HasValue {
+		return "", err
+	}
+	return render.Values(res.Values)[render.Plain].(string), nil
+}
+
+func TestValues(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"arithmetic", []string{"6*7"}, "42"},
+		{"string", []string{`"go" + "pher"`}, `"gopher"`},
+		{"state across cells", []string{"x := 41", "x + 1"}, "42"},
+		{"var decl", []string{"var y = 3", "y * 2"}, "6"},
+		{"func sees later assignment", []string{"x := 1", "func f() int { return x * 10 }", "x = 5", "f()"}, "50"},
+		{"mixed cell", []string{"type P struct{ X, Y int }\np := P{1, 2}\nfunc (p P) Sum() int { return p.X + p.Y }\np.Sum()"}, "3"},
+		{"auto import", []string{`strings.ToUpper("a")`}, `"A"`},
+		{"auto import by member", []string{`rand.New(rand.NewSource(1)).Intn(1) + 1`}, "1"},
+		{"explicit import twice", []string{`import "strings"`, "import \"strings\"\nstrings.Repeat(\"a\", 2)"}, `"aa"`},
+		{"tuple", []string{`strconv.Atoi("12")`}, "(12, nil)"},
+		{"slice", []string{"[]int{1, 2}"}, "[]int{1, 2}"},
+		{"println shows nothing", []string{`fmt.Println("hi")`}, ""},
+		{"call without result", []string{"func none() {}", "none()"}, ""},
+		{"no trailing expression", []string{"z := 2"}, ""},
+		{"magic lines are blank", []string{"%help\n1 + 1"}, "2"},
+		{"stdin via fmt.Scanln", []string{"var s string\nfmt.Scanln(&s)\ns"}, `"hello"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			got, err := run(t, s, tt.cells...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		cells    []string
+		ename    string
+		contains string
+		trace    string
+	}{
+		{"compile error names cell line", []string{"x1 := 2\nx1 + \"s\""}, "CompileError", "line 2: ", ""},
+		{"syntax error", []string{"x := )"}, "SyntaxError", "line 1: ", ""},
+		{"panic", []string{`panic("boom")`}, "panic", "boom", "line 1"},
+		{"panic in func", []string{"func g() {\n\tpanic(\"deep\")\n}", "g()"}, "panic", "deep", "line 2: in g"},
+		{"index out of range", []string{"var a []int\n_ = a[3]"}, "panic", "index out of range", ""},
+		{"os.Exit", []string{"os.Exit(3)"}, "Exit", "os.Exit(3)", ""},
+		{"undefined", []string{"nosuchthing + 1"}, "CompileError", "undefined: nosuchthing", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			_, err := run(t, s, tt.cells...)
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v, want *Error", err)
+			}
+			if e.Name != tt.ename || !strings.Contains(e.Value, tt.contains) {
+				t.Errorf("got %s: %q; want %s containing %q", e.Name, e.Value, tt.ename, tt.contains)
+			}
+			if tt.trace != "" && !strings.Contains(strings.Join(e.Traceback, "\n"), tt.trace) {
+				t.Errorf("traceback %q lacks %q", e.Traceback, tt.trace)
+			}
+			// The session survives.
+			if got, err := run(t, s, "1 + 1"); err != nil || got != "2" {
+				t.Errorf("after the error: %q, %v", got, err)
+			}
+		})
+	}
+}
+
+func TestPanicPrintsNothingOnStderr(t *testing.T) {
+	s, _, errOut, _ := newSession(t)
+	if _, err := run(t, s, `panic("boom")`); err == nil {
+		t.Fatal("no error")
+	}
+	if errOut.String() != "" {
+		t.Errorf("stderr = %q, want nothing", errOut.String())
+	}
+}
+
+func TestOutputAndDisplay(t *testing.T) {
+	s, out, _, rec := newSession(t)
+	if _, err := run(t, s, `fmt.Println("hello, world")`, `fmt.Fprintln(os.Stdout, "again")`, `display.HTML("<b>hi</b>")`, "d := display.New()\nd.Text(\"a\")\nd.Text(\"b\")"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "hello, world\nagain\n" {
+		t.Errorf("stdout = %q", out.String())
+	}
+	if len(rec.displays) != 3 || rec.displays[0].Data[render.HTML] != "<b>hi</b>" || rec.updates != 1 {
+		t.Errorf("displays = %+v, updates %d", rec.displays, rec.updates)
+	}
+}
+
+func TestInterrupt(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	_, err := s.Run(ctx, "for {}")
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" {
+		t.Fatalf("err = %v", err)
+	}
+}

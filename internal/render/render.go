@@ -1,0 +1,100 @@
+// Package render turns Go values into Jupyter mime bundles: the text a
+// notebook shows for a cell's value, or a richer representation when the
+// value offers one (HTML, Markdown, SVG, PNG, JPEG methods, or an image).
+package render
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"image"
+	"image/png"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// Mime types this package produces.
+const (
+	Plain    = "text/plain"
+	HTML     = "text/html"
+	Markdown = "text/markdown"
+	SVG      = "image/svg+xml"
+	PNG      = "image/png"
+	JPEG     = "image/jpeg"
+	JSON     = "application/json"
+)
+
+// Value returns the mime data for one value: always text/plain, plus the
+// richest representation the value offers.
+func Value(v any) map[string]any {
+	data := map[string]any{Plain: Text(v)}
+	switch x := v.(type) {
+	case interface{ HTML() string }:
+		data[HTML] = x.HTML()
+	case interface{ Markdown() string }:
+		data[Markdown] = x.Markdown()
+	case interface{ SVG() string }:
+		data[SVG] = x.SVG()
+	case interface{ PNG() []byte }:
+		data[PNG] = base64.StdEncoding.EncodeToString(x.PNG())
+	case interface{ JPEG() []byte }:
+		data[JPEG] = base64.StdEncoding.EncodeToString(x.JPEG())
+	case image.Image:
+		if b, err := EncodePNG(x); err == nil {
+			data[PNG] = b
+		} else {
+			data[Plain] = fmt.Sprintf("image %v: %v", x.Bounds(), err)
+		}
+	}
+	return data
+}
+
+// Values renders a cell's results: one value as itself, several as a tuple
+// in text/plain only.
+func Values(vs []any) map[string]any {
+	if len(vs) == 1 {
+		return Value(vs[0])
+	}
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = Text(v)
+	}
+	return map[string]any{Plain: "(" + strings.Join(parts, ", ") + ")"}
+}
+
+// EncodePNG returns img as base64 PNG, the form Jupyter expects.
+func EncodePNG(img image.Image) (string, error) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return "", fmt.Errorf("encode png: %w", err)
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+}
+
+// Text formats v for text/plain. Strings are quoted and slices and maps are
+// written in Go syntax (`[]int{1, 2}`), so the reader sees the value's type;
+// structs use field names (`{X:1 Y:2}`), because the interpreter gives
+// structs anonymous types whose Go syntax would be noise.
+func Text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case error:
+		return x.Error()
+	case string:
+		return strconv.Quote(x)
+	case fmt.Stringer:
+		return x.String()
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map:
+		if !strings.Contains(rv.Type().String(), "struct {") {
+			return fmt.Sprintf("%#v", v)
+		}
+	case reflect.Func:
+		return rv.Type().String()
+	}
+	return fmt.Sprintf("%+v", v)
+}

@@ -1,0 +1,218 @@
+// Package worker is the worker process: the side of the kernel that runs
+// user code. It reads wire.Requests, runs cells one at a time in an eval
+// Session, and writes wire.Events. User output goes straight to the
+// process's own stdout and stderr, which the kernel process reads; before
+// each event the worker writes a sync mark to both, so the kernel can put
+// output and events back in the order the cell produced them.
+package worker
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/juggler-kernel/juggler/internal/eval"
+	"github.com/juggler-kernel/juggler/internal/render"
+	"github.com/juggler-kernel/juggler/internal/wire"
+)
+
+// Options are the worker's streams.
+type Options struct {
+	Requests io.Reader // fd 3
+	Events   io.Writer // fd 4
+	Stdout   io.Writer // fd 1
+	Stderr   io.Writer // fd 2
+}
+
+// worker is the state shared by the request reader and the cell runner.
+type worker struct {
+	events *wire.Writer
+	stdout io.Writer
+	stderr io.Writer
+	nonce  string
+
+	syncMu sync.Mutex
+	seq    uint64
+
+	mu      sync.Mutex
+	current *running // the cell running now, or nil
+}
+
+// running is one cell in progress.
+type running struct {
+	id         int64
+	allowStdin bool
+	ctx        context.Context
+	cancel     context.CancelFunc
+	input      chan wire.Request // answers to input requests
+}
+
+// Serve runs the worker until the request stream ends.
+func Serve(o Options) error {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Errorf("worker: nonce: %w", err)
+	}
+	w := &worker{events: wire.NewWriter(o.Events), stdout: o.Stdout, stderr: o.Stderr, nonce: hex.EncodeToString(b[:])}
+	sess, err := eval.New(eval.Options{Stdout: o.Stdout, Stderr: o.Stderr, Stdin: &stdin{w: w}, Display: w})
+	if err != nil {
+		return err
+	}
+	if err := w.events.Write(wire.Event{Kind: wire.KindReady, Nonce: w.nonce, PID: os.Getpid()}); err != nil {
+		return err
+	}
+
+	cells := make(chan wire.Request, 16)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(cells)
+		readErr <- w.readRequests(wire.NewReader(o.Requests), cells)
+	}()
+	for req := range cells {
+		w.runCell(sess, req)
+	}
+	if err := <-readErr; err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// readRequests routes requests: cells to the runner, interrupts and input
+// answers to the cell running now.
+func (w *worker) readRequests(r *wire.Reader, cells chan<- wire.Request) error {
+	for {
+		var req wire.Request
+		if err := r.Read(&req); err != nil {
+			return err
+		}
+		switch req.Kind {
+		case wire.KindExecute:
+			cells <- req
+		case wire.KindInterrupt:
+			if c := w.cell(); c != nil {
+				c.cancel()
+			}
+		case wire.KindInput:
+			if c := w.cell(); c != nil && c.id == req.ID {
+				select {
+				case c.input <- req:
+				default: // nobody asked; drop it
+				}
+			}
+		default:
+			fmt.Fprintf(os.Stderr, "juggler worker: unknown request %q\n", req.Kind)
+		}
+	}
+}
+
+func (w *worker) cell() *running {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.current
+}
+
+func (w *worker) runCell(sess *eval.Session, req wire.Request) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &running{id: req.ID, allowStdin: req.AllowStdin, ctx: ctx, cancel: cancel, input: make(chan wire.Request, 1)}
+	w.mu.Lock()
+	w.current = c
+	w.mu.Unlock()
+
+	res, err := sess.Run(ctx, req.Code)
+
+	w.mu.Lock()
+	w.current = nil
+	w.mu.Unlock()
+	cancel()
+
+	done := wire.Event{Kind: wire.KindDone, ID: req.ID, Status: "ok"}
+	var e *eval.Error
+	switch {
+	case errors.As(err, &e):
+		done.Status, done.Ename, done.Evalue, done.Traceback = "error", e.Name, e.Value, e.Traceback
+	case err != nil:
+		done.Status, done.Ename, done.Evalue = "error", "Error", err.Error()
+	case res.HasValue:
+		done.Result = &wire.Bundle{Data: render.Values(res.Values), Metadata: map[string]any{}}
+	}
+	w.send(done)
+}
+
+// send writes a sync mark to both output streams, then the event carrying
+// its number.
+func (w *worker) send(ev wire.Event) {
+	w.syncMu.Lock()
+	w.seq++
+	ev.Sync = w.seq
+	mark := wire.SyncMark(w.nonce, w.seq)
+	// A mark is far below PIPE_BUF, so each write lands whole between
+	// writes of user code.
+	_, _ = w.stdout.Write(mark) // a closed stdout only costs ordering
+	_, _ = w.stderr.Write(mark)
+	err := w.events.Write(ev)
+	w.syncMu.Unlock()
+	if err != nil {
+		// The kernel is gone; nothing is left to report to.
+		os.Exit(2)
+	}
+}
+
+// Display implements display.Sink.
+func (w *worker) Display(b wire.Bundle, update bool) {
+	w.send(wire.Event{Kind: wire.KindDisplay, ID: w.cellID(), Bundle: &b, Update: update})
+}
+
+// Clear implements display.Sink.
+func (w *worker) Clear(wait bool) {
+	w.send(wire.Event{Kind: wire.KindClear, ID: w.cellID(), Wait: wait})
+}
+
+func (w *worker) cellID() int64 {
+	if c := w.cell(); c != nil {
+		return c.id
+	}
+	return 0
+}
+
+// stdin is os.Stdin inside cells: each read that finds its buffer empty
+// asks the front end for a line.
+type stdin struct {
+	w   *worker
+	buf []byte
+}
+
+// ErrNoStdin is returned by reads of stdin when the front end does not
+// accept input requests.
+var ErrNoStdin = errors.New("stdin is not available: this front end does not accept input (allow_stdin is false)")
+
+func (s *stdin) Read(p []byte) (int, error) {
+	if len(s.buf) == 0 {
+		c := s.w.cell()
+		if c == nil {
+			return 0, io.EOF
+		}
+		if !c.allowStdin {
+			// Code often ignores read errors; say it where the user looks.
+			fmt.Fprintf(s.w.stderr, "juggler: %v\n", ErrNoStdin)
+			return 0, ErrNoStdin
+		}
+		s.w.send(wire.Event{Kind: wire.KindInputRequest, ID: c.id})
+		select {
+		case ans := <-c.input:
+			if ans.Err != "" {
+				return 0, errors.New(ans.Err)
+			}
+			s.buf = append(s.buf, ans.Value+"\n"...)
+		case <-c.ctx.Done():
+			return 0, c.ctx.Err()
+		}
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	return n, nil
+}
