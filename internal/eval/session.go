@@ -88,7 +88,7 @@ func New(o Options) (*Session, error) {
 	s := &Session{in: in, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
 	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(o.Display), {
 		runtimePath + "/" + runtimePath: {"Show": reflect.ValueOf(s.show)},
-		"os/os": {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
+		"os/os":                         {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
 	}} {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
