@@ -199,6 +199,9 @@ func split(src string) ([]piece, error) {
 
 	var pieces []piece
 	depth := 0
+	// header is set between if/for/switch and the block's brace, where
+	// semicolons separate clauses, not statements.
+	header := false
 	start := -1
 	var first, second token.Token
 	end := 0
@@ -228,9 +231,18 @@ func split(src string) ([]piece, error) {
 			break
 		}
 		off := file.Offset(pos)
-		if tok == token.SEMICOLON && depth == 0 {
+		if tok == token.SEMICOLON && depth == 0 && !(header && lit == ";") {
+			header = false
 			flush()
 			continue
+		}
+		if depth == 0 {
+			switch tok {
+			case token.IF, token.FOR, token.SWITCH:
+				header = true
+			case token.LBRACE:
+				header = false
+			}
 		}
 		if start < 0 {
 			start, first, second = off, tok, token.ILLEGAL

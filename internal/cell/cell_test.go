@@ -1,0 +1,118 @@
+package cell
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name     string
+		code     string
+		kinds    []Kind
+		last     string
+		lastCall string
+		imports  []string
+		uses     map[string][]string
+		defines  []string
+		magics   int
+	}{
+		{name: "expression", code: "6*7", last: "6*7", uses: map[string][]string{}},
+		{name: "declarations then statements", code: "type P struct{ X int }\nfunc (p P) Get() int { return p.X }\np := P{1}\np.Get()",
+			kinds: []Kind{Decl, Stmt}, last: "p.Get()", lastCall: "Get", uses: map[string][]string{}, defines: []string{"P", "p"}},
+		{name: "statement between declarations", code: "x := 1\nfunc f() int { return x }\nf()",
+			kinds: []Kind{Stmt, Decl}, last: "f()", lastCall: "f", uses: map[string][]string{}, defines: []string{"x", "f"}},
+		{name: "imports and package uses", code: "import (\n\t\"fmt\"\n\tstr \"strings\"\n)\nfmt.Println(str.ToUpper(\"a\"), bytes.MinRead)",
+			last: "fmt.Println(str.ToUpper(\"a\"), bytes.MinRead)", lastCall: "Println", imports: []string{"fmt", "str=strings"},
+			uses: map[string][]string{"bytes": {"MinRead"}, "fmt": {"Println"}, "str": {"ToUpper"}}},
+		{name: "local variable shadows a package name", code: "strings := []string{}\n_ = strings", kinds: []Kind{Stmt}, uses: map[string][]string{}, defines: []string{"strings"}},
+		{name: "func literal call is a statement", code: "func() { println(1) }()", last: "func() { println(1) }()", uses: map[string][]string{}},
+		{name: "magic line", code: "%%trace\nfor i := 0; i < 2; i++ {\n}", kinds: []Kind{Stmt}, magics: 1, uses: map[string][]string{}},
+		{name: "no trailing expression", code: "var y = 2", kinds: []Kind{Decl}, uses: map[string][]string{}, defines: []string{"y"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(tt.code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []Kind
+			for _, ch := range c.Chunks {
+				kinds = append(kinds, ch.Kind)
+			}
+			if !reflect.DeepEqual(kinds, tt.kinds) {
+				t.Errorf("kinds = %v, want %v", kinds, tt.kinds)
+			}
+			last := ""
+			if c.Last != "" {
+				last = c.Last[strings.LastIndex(c.Last, "\n")+1:]
+			}
+			if last != tt.last || c.LastCall != tt.lastCall {
+				t.Errorf("last = %q (%q), want %q (%q)", last, c.LastCall, tt.last, tt.lastCall)
+			}
+			var imports []string
+			for _, imp := range c.Imports {
+				s := imp.Path
+				if imp.Name != "" {
+					s = imp.Name + "=" + s
+				}
+				imports = append(imports, s)
+			}
+			if !reflect.DeepEqual(imports, tt.imports) {
+				t.Errorf("imports = %v, want %v", imports, tt.imports)
+			}
+			if !reflect.DeepEqual(c.Uses, tt.uses) {
+				t.Errorf("uses = %v, want %v", c.Uses, tt.uses)
+			}
+			if !reflect.DeepEqual(c.Defines, tt.defines) {
+				t.Errorf("defines = %v, want %v", c.Defines, tt.defines)
+			}
+			if len(c.Magics) != tt.magics {
+				t.Errorf("magics = %v", c.Magics)
+			}
+		})
+	}
+}
+
+func TestPositions(t *testing.T) {
+	c, err := Parse("%help\nx := 1\n\nfunc f() {}\n  y := 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int{2, 4, 5}
+	for i, ch := range c.Chunks {
+		if ch.Line != want[i] {
+			t.Errorf("chunk %d line = %d, want %d", i, ch.Line, want[i])
+		}
+	}
+	if !strings.Contains(c.Chunks[2].Src, "//line _.go:5:3\n") {
+		t.Errorf("chunk source lacks its directive: %q", c.Chunks[2].Src)
+	}
+}
+
+func TestSyntaxError(t *testing.T) {
+	_, err := Parse("x := 1\ny := )")
+	e, ok := err.(*Error)
+	if !ok || e.Line != 2 {
+		t.Fatalf("err = %v, want a line 2 error", err)
+	}
+}
+
+func TestClauseSemicolons(t *testing.T) {
+	for _, code := range []string{
+		"for i := 0; i < 2; i++ {\n}",
+		"if x := 1; x > 0 {\n}",
+		"switch y := 2; y {\n}",
+		"n := 0; n++; n",
+	} {
+		c, err := Parse(code)
+		if err != nil {
+			t.Errorf("%q: %v", code, err)
+			continue
+		}
+		if strings.Count(code, "{") > 0 && (len(c.Chunks) != 1 || c.Last != "") {
+			t.Errorf("%q split into %d chunks, last %q", code, len(c.Chunks), c.Last)
+		}
+	}
+}
