@@ -90,6 +90,7 @@ type piece struct {
 	kind       Kind
 	start, end int // byte offsets in the cell
 	isImport   bool
+	text       string // the source after rewriting
 }
 
 // Parse splits code into its magics, imports and chunks.
@@ -105,7 +106,8 @@ func Parse(code string) (*Cell, error) {
 	uses := map[string]map[string]bool{}
 	var lastExpr *ast.ExprStmt
 	var lastPiece piece
-	for i, p := range pieces {
+	for i := range pieces {
+		p := &pieces[i]
 		text := src[p.start:p.end]
 		line, col := position(src, p.start)
 		if p.isImport {
@@ -117,8 +119,16 @@ func Parse(code string) (*Cell, error) {
 			continue
 		}
 		var node ast.Node
+		prefix := "package p;" + directive(line, col)
+		if p.kind == Stmt {
+			prefix = "package p; func _() {" + directive(line, col)
+		}
+		whole := prefix + text
+		if p.kind == Stmt {
+			whole += "\n}"
+		}
 		if p.kind == Decl {
-			f, err := parser.ParseFile(fset, "", "package p;"+directive(line, col)+text, 0)
+			f, err := parser.ParseFile(fset, "", whole, 0)
 			if err != nil {
 				return nil, syntaxError(err)
 			}
@@ -127,7 +137,7 @@ func Parse(code string) (*Cell, error) {
 				c.Defines = append(c.Defines, declNames(d)...)
 			}
 		} else {
-			f, err := parser.ParseFile(fset, "", "package p; func _() {"+directive(line, col)+text+"\n}", 0)
+			f, err := parser.ParseFile(fset, "", whole, 0)
 			if err != nil {
 				return nil, syntaxError(err)
 			}
@@ -138,11 +148,16 @@ func Parse(code string) (*Cell, error) {
 			}
 			if i == len(pieces)-1 && len(body.List) == 1 {
 				if es, ok := body.List[0].(*ast.ExprStmt); ok {
-					lastExpr, lastPiece = es, p
+					lastExpr, lastPiece = es, *p
 				}
 			}
 		}
 		collect(node, declared, uses)
+		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }}
+		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
+		if p.kind == Stmt && lastPiece.start == p.start && lastExpr != nil {
+			lastPiece.text = p.text
+		}
 	}
 	for _, n := range c.Defines {
 		declared[n] = true
@@ -161,7 +176,7 @@ func Parse(code string) (*Cell, error) {
 	if lastExpr != nil {
 		pieces = pieces[:len(pieces)-1]
 		line, col := position(src, lastPiece.start)
-		c.Last = directive(line, col) + src[lastPiece.start:lastPiece.end]
+		c.Last = directive(line, col) + lastPiece.text
 		if call, ok := ast.Unparen(lastExpr.X).(*ast.CallExpr); ok {
 			switch fn := ast.Unparen(call.Fun).(type) {
 			case *ast.Ident:
@@ -290,7 +305,7 @@ func group(src string, pieces []piece) []Chunk {
 			continue
 		}
 		line, col := position(src, p.start)
-		text := directive(line, col) + src[p.start:p.end]
+		text := directive(line, col) + p.text
 		if n := len(chunks); n > 0 && chunks[n-1].Kind == p.kind {
 			chunks[n-1].Src += text
 			continue

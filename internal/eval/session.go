@@ -54,6 +54,8 @@ type Session struct {
 
 	mu      sync.Mutex
 	results []any
+
+	goroutines *goroutines
 }
 
 // Error is a cell that failed: it compiled wrong, panicked or was stopped.
@@ -86,8 +88,9 @@ func New(o Options) (*Session, error) {
 		Env:          os.Environ(),
 	})
 	s := &Session{in: in, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
+	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}}
 	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(o.Display), {
-		runtimePath + "/" + runtimePath: {"Show": reflect.ValueOf(s.show)},
+		runtimePath + "/" + runtimePath: {"Show": reflect.ValueOf(s.show), "Go": reflect.ValueOf(s.goroutines.start)},
 		"os/os":                         {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
 	}} {
 		if err := in.Use(syms); err != nil {
@@ -125,14 +128,23 @@ func (s *Session) Run(ctx context.Context, code string) (Result, error) {
 	if err := s.importAll(ctx, c); err != nil {
 		return Result{}, err
 	}
-	for _, ch := range c.Chunks {
+	chunks := c.Chunks
+	// The final expression runs in the same evaluation as the statements
+	// before it: yaegi compiling a new piece while goroutines of the last
+	// one run is a data race inside yaegi, so a cell is as few pieces as
+	// its mix of declarations and statements allows.
+	var before string
+	if n := len(chunks); c.Last != "" && n > 0 && chunks[n-1].Kind == cell.Stmt {
+		before, chunks = chunks[n-1].Src, chunks[:n-1]
+	}
+	for _, ch := range chunks {
 		if _, err := s.in.EvalWithContext(ctx, ch.Src); err != nil {
 			return Result{}, s.failure(ctx, err)
 		}
 	}
 	var res Result
 	if c.Last != "" {
-		res, err = s.runLast(ctx, c)
+		res, err = s.runLast(ctx, before, c)
 		if err != nil {
 			return Result{}, err
 		}
@@ -143,18 +155,19 @@ func (s *Session) Run(ctx context.Context, code string) (Result, error) {
 	return res, nil
 }
 
-// runLast evaluates the cell's final expression through the helper that
-// captures all its values. A call that returns nothing cannot be an
-// argument, which the interpreter reports at compile time, before anything
-// runs; then the expression is run as a plain statement.
-func (s *Session) runLast(ctx context.Context, c *cell.Cell) (Result, error) {
+// runLast evaluates the statements before the cell's final expression and
+// the expression, through the helper that captures all its values. A call
+// that returns nothing cannot be an argument, which the interpreter reports
+// at compile time, before anything runs; then the expression is run as a
+// plain statement.
+func (s *Session) runLast(ctx context.Context, before string, c *cell.Cell) (Result, error) {
 	s.show()
-	_, err := s.in.EvalWithContext(ctx, runtimeName+".Show("+c.Last+",\n)")
+	_, err := s.in.EvalWithContext(ctx, before+"\n"+runtimeName+".Show("+c.Last+",\n)")
 	if err != nil {
 		if !isCompileError(err) {
 			return Result{}, s.failure(ctx, err)
 		}
-		if _, err := s.in.EvalWithContext(ctx, c.Last); err != nil {
+		if _, err := s.in.EvalWithContext(ctx, before+c.Last); err != nil {
 			return Result{}, s.failure(ctx, err)
 		}
 		return Result{}, nil
@@ -274,6 +287,17 @@ func compileError(err error) error {
 	return &Error{Name: "CompileError", Value: msg, Traceback: []string{"CompileError: " + msg}}
 }
 
+// panicText is the message Go prints for a panic value.
+func panicText(v any) string {
+	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		v = rv.Interface()
+	}
+	if err, ok := v.(error); ok {
+		return err.Error()
+	}
+	return fmt.Sprint(v)
+}
+
 func (s *Session) panicError(p interp.Panic) error {
 	v := p.Value
 	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
@@ -284,10 +308,7 @@ func (s *Session) panicError(p interp.Panic) error {
 		msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.code)
 		return &Error{Name: "Exit", Value: msg, Traceback: append([]string{"Exit: " + msg}, frames...)}
 	}
-	msg := fmt.Sprint(v)
-	if err, ok := v.(error); ok {
-		msg = err.Error()
-	}
+	msg := panicText(v)
 	tb := append([]string{"panic: " + msg}, frames...)
 	return &Error{Name: "panic", Value: msg, Traceback: tb}
 }

@@ -181,3 +181,54 @@ func TestInterrupt(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestGoroutines(t *testing.T) {
+	s, out, errOut, _ := newSession(t)
+	// Each cell waits for its goroutines: yaegi races with goroutines that
+	// outlive their cell when the next cell grows the global frame.
+	got, err := run(t, s,
+		"ch := make(chan int, 5)\nfor i := 0; i < 5; i++ {\n\tgo func() { ch <- i }()\n}\nsum := 0\nfor range [5]int{} {\n\tsum += <-ch\n}\nsum")
+	if err != nil || got != "10" {
+		t.Fatalf("per-iteration loop variables: sum = %q, %v (want 10: each goroutine sees its own i)", got, err)
+	}
+	waitGoroutines(t, s)
+	if _, err := run(t, s, "type T struct{ n int }\nfunc (t T) Put(c chan int, k int64) { c <- t.n + int(k) }\nt := T{100}"); err != nil {
+		t.Fatal(err)
+	}
+	// A method value as the goroutine, with a constant argument for an
+	// int64 parameter.
+	if got, err := run(t, s, "go t.Put(ch, 2)\n<-ch"); err != nil || got != "102" {
+		t.Fatalf("method goroutine = %q, %v", got, err)
+	}
+	waitGoroutines(t, s)
+	if _, err := run(t, s, "done := make(chan bool)\ngo func() {\n\tdefer close(done)\n\tpanic(\"boom\")\n}()\n<-done"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(errOut.String(), "panic in goroutine started at line 2: boom") {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr = %q", errOut.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	waitGoroutines(t, s)
+	if got, err := run(t, s, "sum + 1"); err != nil || got != "11" {
+		t.Errorf("session lost after a goroutine panic: %q, %v", got, err)
+	}
+	_ = out
+}
+
+// waitGoroutines waits until every goroutine the cells started has ended.
+// yaegi's goroutines read the interpreter's global frame without a lock, so
+// a cell that runs while they return is a data race inside yaegi that -race
+// reports; the tests keep cells and goroutines apart.
+func waitGoroutines(t *testing.T, s *Session) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(s.Live()) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("goroutines still running: %+v", s.Live())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
