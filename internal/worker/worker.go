@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"sync"
 
@@ -58,6 +59,10 @@ func Serve(o Options) error {
 	if _, err := rand.Read(b[:]); err != nil {
 		return fmt.Errorf("worker: nonce: %w", err)
 	}
+	// yaegi logs some compile failures through the standard logger too
+	// ("nil type"); the cell's error already says it, and these lines would
+	// land in the user's stderr without context.
+	log.SetOutput(io.Discard)
 	w := &worker{events: wire.NewWriter(o.Events), stdout: o.Stdout, stderr: o.Stderr, nonce: hex.EncodeToString(b[:])}
 	sess, err := eval.New(eval.Options{Stdout: o.Stdout, Stderr: o.Stderr, Stdin: &stdin{w: w}, Display: w})
 	if err != nil {
