@@ -1,0 +1,294 @@
+package kernel
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+	"github.com/go-zeromq/zmq4/transport"
+)
+
+// This file wraps the connections zmq4 accepts, to work around three
+// defects of go-zeromq/zmq4 v0.17.0 without forking it:
+//
+//   - The ZMTP handshake runs inside the socket's accept loop with no
+//     deadline, so one silent TCP connection blocks every later connection
+//     to that socket. The guarded listener only hands zmq4 connections that
+//     have sent their greeting signature, and puts a deadline on the rest of
+//     the handshake.
+//   - Writes have no deadline: one PUB subscriber (or DEALER) that stops
+//     reading blocks delivery to every peer of the socket, and PUB keeps
+//     queueing without bound (zmq4 #151). Each write gets a deadline; a peer
+//     that cannot take bytes for writeTimeout is disconnected, as libzmq
+//     would drop it at its high-water mark.
+//   - A peer's declared frame size goes straight into make([]byte, size):
+//     a forged size crashes or exhausts the process before any signature
+//     is checked. Inbound bytes are watched and a frame larger than
+//     maxFrameSize closes the connection.
+
+const (
+	// greetingLen is the length of the ZMTP 3 greeting; frames follow it.
+	greetingLen = 64
+	// signatureLen is the part of the greeting every ZMTP 3 peer (libzmq
+	// included) sends before waiting for ours.
+	signatureLen = 10
+	// handshakeTimeout bounds the greeting and READY exchange.
+	handshakeTimeout = 5 * time.Second
+	// writeTimeout is how long a peer may refuse our bytes before it is
+	// disconnected.
+	writeTimeout = 10 * time.Second
+	// maxFrameSize is the largest inbound frame accepted. Jupyter messages
+	// with binary buffers (widgets) can be large, but not this large.
+	maxFrameSize = 256 << 20
+)
+
+// Guarded transport names registered with zmq4; endpoints are rewritten to
+// use them by guardedEndpoint.
+const (
+	guardedTCP = "juggler-tcp"
+	guardedIPC = "juggler-ipc"
+)
+
+var registerGuard = sync.OnceValue(func() error {
+	if err := zmq4.RegisterTransport(guardedTCP, guardTransport{network: "tcp"}); err != nil {
+		return fmt.Errorf("register guarded tcp transport: %w", err)
+	}
+	if err := zmq4.RegisterTransport(guardedIPC, guardTransport{network: "unix"}); err != nil {
+		return fmt.Errorf("register guarded ipc transport: %w", err)
+	}
+	return nil
+})
+
+// guardedEndpoint maps tcp:// and ipc:// endpoints onto the guarded
+// transports.
+func guardedEndpoint(ep string) (string, error) {
+	if err := registerGuard(); err != nil {
+		return "", err
+	}
+	switch {
+	case len(ep) > 6 && ep[:6] == "tcp://":
+		return guardedTCP + "://" + ep[6:], nil
+	case len(ep) > 6 && ep[:6] == "ipc://":
+		return guardedIPC + "://" + ep[6:], nil
+	}
+	return "", fmt.Errorf("unsupported endpoint %q", ep)
+}
+
+// guardTransport is a zmq4 transport whose listeners are guarded.
+type guardTransport struct{ network string }
+
+func (t guardTransport) Dial(ctx context.Context, d transport.Dialer, addr string) (net.Conn, error) {
+	return d.DialContext(ctx, t.network, addr)
+}
+
+func (t guardTransport) Listen(ctx context.Context, addr string) (net.Listener, error) {
+	l, err := net.Listen(t.network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return newGuardListener(l), nil
+}
+
+func (t guardTransport) Addr(ep string) (string, error) {
+	return transport.New(t.network).Addr(ep)
+}
+
+// guardListener pre-reads the greeting signature of each connection on its
+// own goroutine, so a silent connection never reaches zmq4's serial accept
+// loop.
+type guardListener struct {
+	net.Listener
+	ready     chan *guardConn
+	done      chan struct{}
+	closeOnce sync.Once
+	// prev is the connection returned by the previous Accept. zmq4 calls
+	// Accept again only once the handshake of prev has finished, which is
+	// when prev's handshake deadline must be lifted. Only the accept
+	// goroutine touches it.
+	prev *guardConn
+}
+
+func newGuardListener(l net.Listener) *guardListener {
+	g := &guardListener{Listener: l, ready: make(chan *guardConn), done: make(chan struct{})}
+	go g.acceptLoop()
+	return g
+}
+
+func (g *guardListener) acceptLoop() {
+	for {
+		c, err := g.Listener.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				g.Close()
+				return
+			}
+			// Transient (EMFILE and the like): back off as net/http does.
+			select {
+			case <-time.After(50 * time.Millisecond):
+			case <-g.done:
+				return
+			}
+			continue
+		}
+		go g.greet(c)
+	}
+}
+
+// greet waits, with a deadline, for the peer's greeting signature, then
+// offers the connection to Accept with the signature replayed.
+func (g *guardListener) greet(c net.Conn) {
+	_ = c.SetDeadline(time.Now().Add(handshakeTimeout))
+	sig := make([]byte, signatureLen)
+	if _, err := io.ReadFull(c, sig); err != nil {
+		c.Close()
+		return
+	}
+	gc := &guardConn{Conn: c, pending: sig, frames: frameGuard{max: maxFrameSize, skip: greetingLen}}
+	if err := gc.frames.feed(sig); err != nil {
+		c.Close()
+		return
+	}
+	select {
+	case g.ready <- gc:
+	case <-g.done:
+		c.Close()
+	}
+}
+
+func (g *guardListener) Accept() (net.Conn, error) {
+	if g.prev != nil {
+		g.prev.endHandshake()
+		g.prev = nil
+	}
+	select {
+	case c := <-g.ready:
+		g.prev = c
+		return c, nil
+	case <-g.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (g *guardListener) Close() error {
+	var err error
+	g.closeOnce.Do(func() {
+		close(g.done)
+		err = g.Listener.Close()
+	})
+	return err
+}
+
+// guardConn is an accepted connection with a handshake deadline, per-write
+// deadlines after the handshake, and an inbound frame-size limit.
+type guardConn struct {
+	net.Conn
+	mu        sync.Mutex // guards pending, frames, handshook
+	pending   []byte     // greeting bytes read by greet, replayed first
+	frames    frameGuard
+	handshook bool
+}
+
+func (c *guardConn) endHandshake() {
+	c.mu.Lock()
+	c.handshook = true
+	c.mu.Unlock()
+	_ = c.Conn.SetDeadline(time.Time{})
+}
+
+func (c *guardConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	if len(c.pending) > 0 {
+		n := copy(p, c.pending)
+		c.pending = c.pending[n:]
+		c.mu.Unlock()
+		return n, nil
+	}
+	c.mu.Unlock()
+	n, err := c.Conn.Read(p)
+	c.mu.Lock()
+	ferr := c.frames.feed(p[:n])
+	handshook := c.handshook
+	c.mu.Unlock()
+	if ferr != nil {
+		c.Conn.Close()
+		return 0, ferr
+	}
+	if err != nil && !handshook {
+		// zmq4 drops a connection whose handshake failed without closing it.
+		c.Conn.Close()
+	}
+	return n, err
+}
+
+func (c *guardConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	handshook := c.handshook
+	c.mu.Unlock()
+	if handshook {
+		_ = c.Conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	}
+	n, err := c.Conn.Write(p)
+	if err != nil {
+		// A timed-out write leaves a partial frame on the stream; the
+		// connection cannot be used again.
+		c.Conn.Close()
+	}
+	return n, err
+}
+
+// frameGuard follows the ZMTP 3 framing of an inbound byte stream (the
+// greeting, then flags, a 1- or 8-byte size, and the body, for commands
+// and message frames alike) and rejects frames larger than max.
+type frameGuard struct {
+	max      uint64
+	skip     uint64 // greeting or body bytes still to pass
+	size     [8]byte
+	sizeLen  int // bytes of size read so far
+	sizeNeed int // 0 while waiting for a flags byte
+}
+
+// errFrameTooLarge closes connections whose frames exceed maxFrameSize.
+var errFrameTooLarge = errors.New("zmtp frame too large")
+
+func (g *frameGuard) feed(b []byte) error {
+	for len(b) > 0 {
+		switch {
+		case g.skip > 0:
+			n := min(uint64(len(b)), g.skip)
+			g.skip -= n
+			b = b[n:]
+		case g.sizeNeed == 0:
+			const longFlag = 0x02
+			g.sizeNeed, g.sizeLen = 1, 0
+			if b[0]&longFlag != 0 {
+				g.sizeNeed = 8
+			}
+			b = b[1:]
+		default:
+			g.size[g.sizeLen] = b[0]
+			g.sizeLen++
+			b = b[1:]
+			if g.sizeLen < g.sizeNeed {
+				continue
+			}
+			var size uint64
+			if g.sizeNeed == 8 {
+				size = binary.BigEndian.Uint64(g.size[:])
+			} else {
+				size = uint64(g.size[0])
+			}
+			g.sizeNeed = 0
+			if size > g.max {
+				return fmt.Errorf("%w: %d bytes (limit %d)", errFrameTooLarge, size, g.max)
+			}
+			g.skip = size
+		}
+	}
+	return nil
+}
