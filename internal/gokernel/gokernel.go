@@ -1,0 +1,214 @@
+package gokernel
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/juggler-kernel/juggler/internal/supervisor"
+	"github.com/juggler-kernel/juggler/kernel"
+)
+
+// Version is Juggler's version, reported in kernel_info_reply.
+var Version = "0.1.0"
+
+//go:embed help.md
+var helpText string
+
+// Options configure a Handler.
+type Options struct {
+	// Supervisor configures the worker process.
+	Supervisor supervisor.Options
+	// Log receives diagnostics; nil discards them. It is also the
+	// supervisor's log unless Supervisor.Log is set.
+	Log *log.Logger
+}
+
+// Handler is the kernel.Handler for Go.
+type Handler struct {
+	opts Options
+	log  *log.Logger
+
+	mu    sync.Mutex
+	sup   *supervisor.Supervisor
+	cells []string // source of every cell that succeeded, oldest first
+}
+
+var _ kernel.Handler = (*Handler)(nil)
+
+// New returns a Handler. The worker process starts with the first cell.
+func New(o Options) *Handler {
+	if o.Log == nil {
+		o.Log = log.New(io.Discard, "", 0)
+	}
+	if o.Supervisor.Log == nil {
+		o.Supervisor.Log = o.Log
+	}
+	return &Handler{opts: o, log: o.Log, sup: supervisor.New(o.Supervisor)}
+}
+
+// goVersion is the Go version without its "go" prefix, e.g. "1.26.8".
+func goVersion() string { return strings.TrimPrefix(runtime.Version(), "go") }
+
+// Info describes Go for kernel_info_reply.
+func (h *Handler) Info() kernel.Info {
+	return kernel.Info{
+		Implementation:        "juggler",
+		ImplementationVersion: Version,
+		Banner:                fmt.Sprintf("Juggler %s: Go %s in Jupyter; type %%help for help", Version, goVersion()),
+		LanguageInfo: kernel.LanguageInfo{
+			Name:           "go",
+			Version:        goVersion(),
+			Mimetype:       "text/x-go",
+			FileExtension:  ".go",
+			PygmentsLexer:  "go",
+			CodemirrorMode: "go",
+		},
+		HelpLinks: []kernel.HelpLink{
+			{Text: "Go documentation", URL: "https://go.dev/doc/"},
+			{Text: "Go standard library", URL: "https://pkg.go.dev/std"},
+			{Text: "Juggler %help", URL: "https://github.com/juggler-kernel/juggler#readme"},
+		},
+	}
+}
+
+// current returns the supervisor in use.
+func (h *Handler) current() *supervisor.Supervisor {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.sup
+}
+
+// Execute runs one cell: magics first, then the Go code on the worker.
+func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
+	code, magics := splitMagics(req.Code)
+	var payload []map[string]any
+	for _, m := range magics {
+		switch m {
+		case "%help":
+			payload = append(payload, helpPayload())
+		default:
+			return errorReply("UsageError", fmt.Sprintf("unknown magic %s; type %%help", m), nil)
+		}
+	}
+	reply := kernel.ExecuteReply{Status: "ok", Payload: payload}
+	if strings.TrimSpace(code) == "" {
+		return reply
+	}
+
+	sup := h.current()
+	r := sup.Execute(ctx, code, req.AllowStdin, out)
+	if r.Value != nil {
+		out.Result(supervisor.MimeBundle(r.Value))
+	}
+	if r.Status != "ok" {
+		reply = errorReply(r.Ename, r.Evalue, r.Traceback)
+		reply.Payload = payload
+		return reply
+	}
+	h.mu.Lock()
+	if h.sup == sup { // not restarted meanwhile
+		h.cells = append(h.cells, code)
+	}
+	h.mu.Unlock()
+	if len(req.UserExpressions) > 0 {
+		reply.UserExpressions = h.userExpressions(ctx, sup, req.UserExpressions)
+	}
+	return reply
+}
+
+// splitMagics separates magic lines (first non-blank character %) from Go
+// code. Magic lines become blank lines, so the code keeps its line numbers.
+func splitMagics(code string) (goCode string, magics []string) {
+	if !strings.Contains(code, "%") {
+		return code, nil
+	}
+	lines := strings.Split(code, "\n")
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if !strings.HasPrefix(t, "%") {
+			continue
+		}
+		name, _, _ := strings.Cut(t, " ")
+		magics = append(magics, name)
+		lines[i] = ""
+	}
+	return strings.Join(lines, "\n"), magics
+}
+
+func helpPayload() map[string]any {
+	return map[string]any{
+		"source": "page",
+		"data":   map[string]any{"text/plain": helpText, "text/markdown": helpText},
+		"start":  0,
+	}
+}
+
+func errorReply(ename, evalue string, tb []string) kernel.ExecuteReply {
+	if len(tb) == 0 {
+		tb = []string{ename + ": " + evalue}
+	}
+	return kernel.ExecuteReply{Status: "error", Ename: ename, Evalue: evalue, Traceback: tb}
+}
+
+// userExpressions evaluates each expression as a cell of its own whose
+// streams are discarded.
+func (h *Handler) userExpressions(ctx context.Context, sup *supervisor.Supervisor, exprs map[string]string) map[string]any {
+	names := make([]string, 0, len(exprs))
+	for name := range exprs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	res := make(map[string]any, len(exprs))
+	for _, name := range names {
+		r := sup.Execute(ctx, exprs[name], false, discard{})
+		if r.Status != "ok" {
+			tb := r.Traceback
+			if tb == nil {
+				tb = []string{}
+			}
+			res[name] = map[string]any{"status": "error", "ename": r.Ename, "evalue": r.Evalue, "traceback": tb}
+			continue
+		}
+		b := supervisor.MimeBundle(r.Value)
+		res[name] = map[string]any{"status": "ok", "data": b.Data, "metadata": b.Metadata}
+	}
+	return res
+}
+
+// discard is an Output that drops everything; input is refused.
+type discard struct{}
+
+func (discard) Stream(string, string)           {}
+func (discard) Display(kernel.MimeBundle)       {}
+func (discard) UpdateDisplay(kernel.MimeBundle) {}
+func (discard) Result(kernel.MimeBundle)        {}
+func (discard) ClearOutput(bool)                {}
+func (discard) Input(context.Context, string, bool) (string, error) {
+	return "", errors.New("user expressions cannot read input")
+}
+
+// Interrupt stops the running cell.
+func (h *Handler) Interrupt() { h.current().Interrupt() }
+
+// Shutdown stops the worker. With restart, the next cell starts a fresh
+// worker with an empty session.
+func (h *Handler) Shutdown(restart bool) {
+	h.mu.Lock()
+	old := h.sup
+	if restart {
+		h.sup = supervisor.New(h.opts.Supervisor)
+		h.cells = nil
+	}
+	h.mu.Unlock()
+	if err := old.Close(); err != nil {
+		h.log.Printf("shut down worker: %v", err)
+	}
+}
