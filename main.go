@@ -14,6 +14,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/juggler-kernel/juggler/internal/gokernel"
 	"github.com/juggler-kernel/juggler/internal/install"
@@ -40,6 +41,9 @@ func main() {
 	case "kernel":
 		err = runKernel(args)
 	case "worker":
+		// Programs that cells start must not inherit the protocol pipes.
+		syscall.CloseOnExec(3)
+		syscall.CloseOnExec(4)
 		err = worker.Serve(worker.Options{
 			Requests: os.NewFile(3, "requests"),
 			Events:   os.NewFile(4, "events"),

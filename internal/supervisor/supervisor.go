@@ -181,7 +181,7 @@ func (w *worker) wait() {
 // goes to out until the next cell starts.
 //
 // When the worker dies during the cell, the result is an error with
-// Ename "WorkerDied" (or "Interrupt" when it was killed for ignoring an
+// Ename "WorkerDied" (or "Interrupted" when it was killed for ignoring an
 // interrupt), and a fresh worker is started before Execute returns.
 func (s *Supervisor) Execute(ctx context.Context, code string, allowStdin bool, out kernel.Output) Result {
 	w, note, err := s.ensure(ctx)
@@ -199,7 +199,7 @@ func (s *Supervisor) Execute(ctx context.Context, code string, allowStdin bool, 
 		return r
 	}
 	suffix := "; a fresh worker was started"
-	if r.Ename == "Interrupt" {
+	if r.Ename == "Interrupted" {
 		suffix = ""
 	}
 	if _, _, err := s.ensure(ctx); err != nil && (errors.Is(err, ErrClosed) || s.isClosed()) {

@@ -325,7 +325,7 @@ func TestInterruptIgnored(t *testing.T) {
 	if elapsed < interruptGrace || elapsed > interruptGrace+2*time.Second {
 		t.Errorf("took %v", elapsed)
 	}
-	if res.Status != "error" || res.Ename != "Interrupt" || !res.Restarted {
+	if res.Status != "error" || res.Ename != "Interrupted" || !res.Restarted {
 		t.Errorf("result = %+v", res)
 	}
 	res, r = run(t, s, "pid")
@@ -344,7 +344,7 @@ func TestInterruptObeyed(t *testing.T) {
 	waitFor(t, "the cell to start", 5*time.Second, func() bool { return r.text("stdout") == "waiting\n" })
 	s.Interrupt()
 	res := <-done
-	if res.Status != "error" || res.Ename != "Interrupt" || res.Restarted {
+	if res.Status != "error" || res.Ename != "Interrupted" || res.Restarted {
 		t.Errorf("result = %+v", res)
 	}
 	_, r1 := run(t, s, "pid")

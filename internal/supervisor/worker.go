@@ -417,7 +417,7 @@ func deathResult(reason, desc string) Result {
 	r := Result{Status: "error", Ename: "WorkerDied", Restarted: true}
 	switch reason {
 	case reasonInterrupt:
-		r.Ename = "Interrupt"
+		r.Ename = "Interrupted"
 		r.Evalue = fmt.Sprintf("the cell did not stop within %v; the worker was restarted", interruptGrace)
 	case reasonRestart:
 		r.Evalue = "the Go worker was restarted while the cell ran"

@@ -73,15 +73,19 @@ func Serve(o Options) error {
 	}
 
 	cells := make(chan wire.Request, 16)
-	readErr := make(chan error, 1)
 	go func() {
-		defer close(cells)
-		readErr <- w.readRequests(wire.NewReader(o.Requests), cells)
+		for req := range cells {
+			w.runCell(sess, req)
+		}
 	}()
-	for req := range cells {
-		w.runCell(sess, req)
+	// The worker ends when the kernel closes the request stream, even in
+	// the middle of a cell: a worker whose kernel is gone has no one to
+	// report to.
+	err = w.readRequests(wire.NewReader(o.Requests), cells)
+	if c := w.cell(); c != nil {
+		c.cancel()
 	}
-	if err := <-readErr; err != nil && !errors.Is(err, io.EOF) {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
 	return nil

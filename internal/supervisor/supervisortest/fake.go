@@ -219,7 +219,7 @@ func (f *fake) cell(r wire.Request) {
 		case "waitint":
 			f.write(1, "waiting\n")
 			<-f.interrupts
-			done = wire.Event{Kind: wire.KindDone, ID: r.ID, Status: "error", Ename: "Interrupt", Evalue: "interrupted"}
+			done = wire.Event{Kind: wire.KindDone, ID: r.ID, Status: "error", Ename: "Interrupted", Evalue: "interrupted"}
 			goto end
 		case "later":
 			s, d := args[0], time.Duration(num(1))*time.Millisecond
