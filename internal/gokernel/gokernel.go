@@ -39,6 +39,8 @@ type Handler struct {
 	mu    sync.Mutex
 	sup   *supervisor.Supervisor
 	cells []string // source of every cell that succeeded, oldest first
+	// restored is how many cells the last restart replayed.
+	restored int
 }
 
 var _ kernel.Handler = (*Handler)(nil)
@@ -51,7 +53,41 @@ func New(o Options) *Handler {
 	if o.Supervisor.Log == nil {
 		o.Supervisor.Log = o.Log
 	}
-	return &Handler{opts: o, log: o.Log, sup: supervisor.New(o.Supervisor)}
+	h := &Handler{log: o.Log}
+	hook := o.Supervisor.OnStart
+	o.Supervisor.OnStart = func(ctx context.Context, s *supervisor.Supervisor) error {
+		if hook != nil {
+			if err := hook(ctx, s); err != nil {
+				return err
+			}
+		}
+		return h.restore(ctx, s)
+	}
+	h.opts = o
+	h.sup = supervisor.New(o.Supervisor)
+	return h
+}
+
+// restore brings a fresh worker's session back to where the dead one was,
+// by replaying silently every cell that succeeded, in order.
+func (h *Handler) restore(ctx context.Context, s *supervisor.Supervisor) error {
+	h.mu.Lock()
+	cells := append([]string(nil), h.cells...)
+	h.restored = 0
+	h.mu.Unlock()
+	var failed []string
+	for i, code := range cells {
+		if r := s.Execute(ctx, code, false, discard{}); r.Status != "ok" {
+			failed = append(failed, fmt.Sprintf("cell %d of %d: %s: %s", i+1, len(cells), r.Ename, r.Evalue))
+		}
+	}
+	h.mu.Lock()
+	h.restored = len(cells)
+	h.mu.Unlock()
+	if len(failed) > 0 {
+		return fmt.Errorf("restoring the session, %d replayed cells failed: %s", len(failed), strings.Join(failed, "; "))
+	}
+	return nil
 }
 
 // goVersion is the Go version without its "go" prefix, e.g. "1.26.8".
@@ -109,6 +145,15 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 		out.Result(supervisor.MimeBundle(r.Value))
 	}
 	if r.Status != "ok" {
+		if r.Restarted {
+			h.mu.Lock()
+			n := h.restored
+			h.mu.Unlock()
+			if n > 0 {
+				r.Evalue += fmt.Sprintf("; the session was restored by replaying %d earlier cells", n)
+				r.Traceback = append(r.Traceback, fmt.Sprintf("(the session was restored by replaying %d earlier cells)", n))
+			}
+		}
 		reply = errorReply(r.Ename, r.Evalue, r.Traceback)
 		reply.Payload = payload
 		return reply

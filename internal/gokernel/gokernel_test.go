@@ -258,3 +258,31 @@ func TestExecute(t *testing.T) {
 		t.Errorf("%d cells kept after restart", n)
 	}
 }
+
+// A fatal runtime error kills the worker; the cell says so, a fresh worker
+// replays the cells that succeeded, and the session goes on.
+func TestCrashRestoresSession(t *testing.T) {
+	h := newHandler(t)
+	ctx := context.Background()
+	for _, code := range []string{"x := 40", "func add(a int) int { return x + a }", "fmt.Println(\"replayed output is not shown\")"} {
+		if r := h.Execute(ctx, kernel.ExecuteRequest{Code: code}, &recorder{}); r.Status != "ok" {
+			t.Fatalf("%q: %+v", code, r)
+		}
+	}
+	out := &recorder{}
+	crash := "m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() {\n\t\tfor {\n\t\t\tm[1] = i\n\t\t}\n\t}()\n}\nselect {}"
+	r := h.Execute(ctx, kernel.ExecuteRequest{Code: crash}, out)
+	if r.Status != "error" || r.Ename != "WorkerDied" || !strings.Contains(r.Evalue, "restored by replaying 3 earlier cells") {
+		t.Fatalf("crash reply = %+v", r)
+	}
+	if !strings.Contains(out.stream("stderr"), "concurrent map") {
+		t.Errorf("the runtime's message is missing from stderr: %q", out.stream("stderr"))
+	}
+	out = &recorder{}
+	if r := h.Execute(ctx, kernel.ExecuteRequest{Code: "add(2)"}, out); r.Status != "ok" || len(out.results) != 1 || out.results[0].Data["text/plain"] != "42" {
+		t.Fatalf("after the crash: %+v %+v", r, out.results)
+	}
+	if s := out.stream("stdout"); s != "" {
+		t.Errorf("replay leaked output: %q", s)
+	}
+}
