@@ -15,12 +15,17 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime/debug"
 	"sync"
 
 	"github.com/juggler-kernel/juggler/internal/eval"
 	"github.com/juggler-kernel/juggler/internal/render"
 	"github.com/juggler-kernel/juggler/internal/wire"
 )
+
+// MaxStack bounds a goroutine's stack in the worker. yaegi's frames are
+// large, so this still allows recursion tens of thousands of calls deep.
+const MaxStack = 256 << 20
 
 // Options are the worker's streams.
 type Options struct {
@@ -63,6 +68,16 @@ func Serve(o Options) error {
 	// ("nil type"); the cell's error already says it, and these lines would
 	// land in the user's stderr without context.
 	log.SetOutput(io.Discard)
+	// Runaway recursion in a cell would otherwise grow the stack to the
+	// runtime's 1 GB default and take seconds; a smaller limit reports it
+	// quickly (a fatal error the kernel survives by restarting the worker).
+	debug.SetMaxStack(MaxStack)
+	// A fatal error's message is what the user needs; the stacks after it
+	// are the interpreter's internals, thousands of lines long. GOTRACEBACK
+	// in the environment still wins, for debugging the kernel itself.
+	if os.Getenv("GOTRACEBACK") == "" {
+		debug.SetTraceback("none")
+	}
 	w := &worker{events: wire.NewWriter(o.Events), stdout: o.Stdout, stderr: o.Stderr, nonce: hex.EncodeToString(b[:])}
 	sess, err := eval.New(eval.Options{Stdout: o.Stdout, Stderr: o.Stderr, Stdin: &stdin{w: w}, Display: w})
 	if err != nil {
