@@ -191,9 +191,10 @@ func (k *kernel) isComplete(ch *router, m *Message) {
 	k.reply(ch, m, "is_complete_reply", content)
 }
 
-// shutdownRequest releases the Handler and replies on the channel the
-// request came on. It reports whether the kernel must stop; with restart
-// it keeps serving with a fresh execution count and history session.
+// shutdownRequest releases the Handler, replies on the channel the request
+// came on, and stops the kernel, with restart too: as with ipykernel, the
+// client starts a new kernel process for a restart, and waits for this one
+// to exit before it does (2.5 s and a SIGTERM later if it does not).
 func (k *kernel) shutdownRequest(ch *router, m *Message) (stop bool) {
 	var req struct {
 		Restart bool `json:"restart"`
@@ -201,20 +202,12 @@ func (k *kernel) shutdownRequest(ch *router, m *Message) (stop bool) {
 	if !k.decode(ch, m, &req) {
 		return false
 	}
-	if !req.Restart {
-		k.mu.Lock()
-		k.shutdown = true
-		k.mu.Unlock()
-	}
+	k.mu.Lock()
+	k.shutdown = true
+	k.mu.Unlock()
 	k.h.Shutdown(req.Restart)
-	if req.Restart {
-		k.mu.Lock()
-		k.count = 0
-		k.mu.Unlock()
-		k.hist.newSession()
-	}
 	k.reply(ch, m, "shutdown_reply", map[string]any{"status": "ok", "restart": req.Restart})
-	return !req.Restart
+	return true
 }
 
 func nonNilMap(m map[string]any) map[string]any {

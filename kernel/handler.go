@@ -25,9 +25,9 @@ type Handler interface {
 	IsComplete(ctx context.Context, code string) IsCompleteReply
 	// Interrupt stops the running cell, if any.
 	Interrupt()
-	// Shutdown releases what the Handler holds (worker processes). With
-	// restart the kernel keeps serving and the Handler must be ready for
-	// new requests with a fresh session afterwards.
+	// Shutdown releases what the Handler holds (worker processes). The
+	// kernel stops after it, also for a restart, for which the client
+	// starts a new kernel process.
 	Shutdown(restart bool)
 }
 

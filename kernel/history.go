@@ -80,13 +80,6 @@ func (h *history) load() error {
 	return nil
 }
 
-// newSession starts a new session (kernel restart).
-func (h *history) newSession() {
-	h.mu.Lock()
-	h.session++
-	h.mu.Unlock()
-}
-
 // add records one execution in the current session and appends it to the
 // history file.
 func (h *history) add(line int, input, output string) {

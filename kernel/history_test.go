@@ -12,17 +12,21 @@ import (
 
 func intp(n int) *int { return &n }
 
-// fill makes a history with two stored sessions and a current third one.
+// fill makes a history with two stored sessions and a current third one:
+// each kernel process is a session, so each is a reopening of the file.
 func fill(t *testing.T, path string) *history {
 	t.Helper()
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "history.jsonl")
+	}
 	l := log.New(io.Discard, "", 0)
 	h := openHistory(path, l)
 	h.add(1, "a := 1", "")
 	h.add(2, "a", "1")
-	h.newSession()
+	h = openHistory(path, l)
 	h.add(1, "b := 2", "")
 	h.add(2, "a", "1")
-	h.newSession()
+	h = openHistory(path, l)
 	h.add(1, "fmt.Println(a)", "")
 	h.add(2, "a + 1", "2")
 	return h

@@ -659,44 +659,43 @@ func TestHeartbeat(t *testing.T) {
 }
 
 func TestShutdown(t *testing.T) {
-	tk := startKernel(t, Options{})
-	c := tk.c
-
-	// Restart: keeps serving, count starts again at 1.
-	ex := c.send(c.shell, "execute_request", map[string]any{"code": "print"})
-	c.reply(c.shellCh, ex)
-	req := c.send(c.shell, "shutdown_request", map[string]any{"restart": true})
-	if r := content(t, c.reply(c.shellCh, req)); r["restart"] != true || r["status"] != "ok" {
-		t.Errorf("shutdown_reply = %v", r)
-	}
-	ex = c.send(c.shell, "execute_request", map[string]any{"code": "print"})
-	if r := content(t, c.reply(c.shellCh, ex)); r["execution_count"] != 1.0 {
-		t.Errorf("count after restart = %v, want 1", r["execution_count"])
-	}
-	hist := c.send(c.shell, "history_request", map[string]any{"hist_access_type": "range", "session": 0, "start": 1})
-	if h := fmt.Sprint(content(t, c.reply(c.shellCh, hist))["history"]); h != "[[2 1 print]]" {
-		t.Errorf("history of the new session = %s", h)
-	}
-
-	// Shutdown on control: reply, idle, then Run returns nil.
-	req = c.send(c.control, "shutdown_request", map[string]any{"restart": false})
-	if r := content(t, c.reply(c.controlCh, req)); r["restart"] != false {
-		t.Errorf("shutdown_reply = %v", r)
-	}
-	c.iopubUntilIdle(req)
-	select {
-	case err := <-tk.runErr:
-		if err != nil {
-			t.Errorf("Run = %v, want nil", err)
-		}
-		tk.runErr <- err // for the cleanup
-	case <-time.After(wait):
-		t.Fatal("Run did not return after shutdown_request")
-	}
-	tk.h.mu.Lock()
-	defer tk.h.mu.Unlock()
-	if fmt.Sprint(tk.h.shutdowns) != "[true false]" {
-		t.Errorf("Handler.Shutdown calls = %v, want [true false]", tk.h.shutdowns)
+	for _, tc := range []struct {
+		name    string
+		restart bool
+		control bool
+	}{
+		{"restart on shell", true, false},
+		{"shutdown on control", false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tk := startKernel(t, Options{})
+			c := tk.c
+			sock, ch := c.shell, c.shellCh
+			if tc.control {
+				sock, ch = c.control, c.controlCh
+			}
+			// Reply, idle, then Run returns nil: a restart is a new process,
+			// started by the client once this one has exited.
+			req := c.send(sock, "shutdown_request", map[string]any{"restart": tc.restart})
+			if r := content(t, c.reply(ch, req)); r["restart"] != tc.restart || r["status"] != "ok" {
+				t.Errorf("shutdown_reply = %v", r)
+			}
+			c.iopubUntilIdle(req)
+			select {
+			case err := <-tk.runErr:
+				if err != nil {
+					t.Errorf("Run = %v, want nil", err)
+				}
+				tk.runErr <- err // for the cleanup
+			case <-time.After(wait):
+				t.Fatal("Run did not return after shutdown_request")
+			}
+			tk.h.mu.Lock()
+			defer tk.h.mu.Unlock()
+			if want := fmt.Sprint([]bool{tc.restart}); fmt.Sprint(tk.h.shutdowns) != want {
+				t.Errorf("Handler.Shutdown calls = %v, want %s", tk.h.shutdowns, want)
+			}
+		})
 	}
 }
 

@@ -33,8 +33,7 @@ type Options struct {
 
 // Handler is the kernel.Handler for Go.
 type Handler struct {
-	opts Options
-	log  *log.Logger
+	log *log.Logger
 
 	mu    sync.Mutex
 	sup   *supervisor.Supervisor
@@ -63,7 +62,6 @@ func New(o Options) *Handler {
 		}
 		return h.restore(ctx, s)
 	}
-	h.opts = o
 	h.sup = supervisor.New(o.Supervisor)
 	return h
 }
@@ -243,17 +241,10 @@ func (discard) Input(context.Context, string, bool) (string, error) {
 // Interrupt stops the running cell.
 func (h *Handler) Interrupt() { h.current().Interrupt() }
 
-// Shutdown stops the worker. With restart, the next cell starts a fresh
-// worker with an empty session.
+// Shutdown stops the worker. The kernel process ends after it, also for a
+// restart (the client starts a new kernel), so nothing is kept for later.
 func (h *Handler) Shutdown(restart bool) {
-	h.mu.Lock()
-	old := h.sup
-	if restart {
-		h.sup = supervisor.New(h.opts.Supervisor)
-		h.cells = nil
-	}
-	h.mu.Unlock()
-	if err := old.Close(); err != nil {
+	if err := h.current().Close(); err != nil {
 		h.log.Printf("shut down worker: %v", err)
 	}
 }

@@ -244,19 +244,6 @@ func TestExecute(t *testing.T) {
 		t.Errorf("is_complete = %+v", s)
 	}
 
-	// Restart: a fresh session.
-	h.Shutdown(true)
-	out = &recorder{}
-	r = h.Execute(ctx, kernel.ExecuteRequest{Code: "x"}, out)
-	if r.Status != "error" {
-		t.Errorf("x survived the restart: %+v %+v", r, out.results)
-	}
-	h.mu.Lock()
-	n := len(h.cells)
-	h.mu.Unlock()
-	if n != 0 {
-		t.Errorf("%d cells kept after restart", n)
-	}
 }
 
 // A fatal runtime error kills the worker; the cell says so, a fresh worker

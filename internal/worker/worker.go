@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/juggler-kernel/juggler/internal/eval"
 	"github.com/juggler-kernel/juggler/internal/render"
@@ -56,6 +57,9 @@ type running struct {
 	ctx        context.Context
 	cancel     context.CancelFunc
 	input      chan wire.Request // answers to input requests
+	// refused is set when the cell read stdin that the front end does not
+	// provide: the cell then fails even if the code ignored the error.
+	refused atomic.Bool
 }
 
 // Serve runs the worker until the request stream ends.
@@ -157,6 +161,10 @@ func (w *worker) runCell(sess *eval.Session, req wire.Request) {
 	done := wire.Event{Kind: wire.KindDone, ID: req.ID, Status: "ok"}
 	var e *eval.Error
 	switch {
+	case err == nil && c.refused.Load():
+		// Code often ignores read errors; the cell must not look fine.
+		done.Status, done.Ename, done.Evalue = "error", "StdinNotAllowed", ErrNoStdin.Error()
+		done.Traceback = []string{"StdinNotAllowed: " + ErrNoStdin.Error()}
 	case errors.As(err, &e):
 		done.Status, done.Ename, done.Evalue, done.Traceback = "error", e.Name, e.Value, e.Traceback
 	case err != nil:
@@ -221,8 +229,7 @@ func (s *stdin) Read(p []byte) (int, error) {
 			return 0, io.EOF
 		}
 		if !c.allowStdin {
-			// Code often ignores read errors; say it where the user looks.
-			fmt.Fprintf(s.w.stderr, "juggler: %v\n", ErrNoStdin)
+			c.refused.Store(true)
 			return 0, ErrNoStdin
 		}
 		s.w.send(wire.Event{Kind: wire.KindInputRequest, ID: c.id})

@@ -113,7 +113,7 @@ func TestInputAndInterrupt(t *testing.T) {
 	}
 
 	h.req.Write(wire.Request{Kind: wire.KindExecute, ID: 3, Code: "var t string\nfmt.Scanln(&t)"})
-	if done := h.next(t); done.Result == nil || !strings.Contains(done.Result.Data["text/plain"].(string), "allow_stdin is false") {
+	if done := h.next(t); done.Status != "error" || done.Ename != "StdinNotAllowed" || !strings.Contains(done.Evalue, "allow_stdin is false") {
 		t.Fatalf("stdin refused: %+v", done)
 	}
 
