@@ -426,9 +426,48 @@ class InterruptTests(KernelCase):
             "for i := 0; i < 4; i++ { go func() { for {} }() }; select {}",
             self.interrupt_request)
 
+    def test_interrupt_mutex_wait(self):
+        # A sleeping goroutine keeps this from being a deadlock.
+        self.interrupt_cell(
+            "keptMutex",
+            "var mu sync.Mutex; mu.Lock(); "
+            "go func() { for { time.Sleep(time.Millisecond) } }(); mu.Lock()",
+            self.interrupt_request)
+
     def test_interrupt_when_idle(self):
         self.interrupt_request()
         self.assertResult("1+2", "3")
+
+
+class DeadlockTests(KernelCase):
+    kernel_per_test = True
+
+    def test_deadlock_reported(self):
+        self.assertOk(self.run_cell("keptDeadlock := 5"))
+        started = time.monotonic()
+        run = self.run_cell(
+            "ch := make(chan int)\n"
+            "go func() { ch <- 1 }()\n"
+            "<-ch\n"
+            "<-ch")
+        took = time.monotonic() - started
+        self.assertError(run)
+        c = run.reply["content"]
+        self.assertEqual(c["ename"], "Deadlock", run.describe())
+        self.assertIn("deadlock", c["evalue"])
+        self.assertIn("the cell is blocked (chan receive)", c["evalue"])
+        self.assertLess(took, 3.0)
+        self.assertResult("keptDeadlock", "5")
+
+    def test_blocked_goroutines_noted(self):
+        run = self.run_cell("ch := make(chan int)\ngo func() { ch <- 1 }()")
+        self.assertOk(run)
+        self.assertIn(
+            "1 goroutine started at line 2 is still blocked (chan send)",
+            run.stderr(), run.describe())
+
+    def test_timer_is_not_deadlock(self):
+        self.assertOk(self.run_cell("<-time.After(800 * time.Millisecond)"))
 
 
 class CrashTests(KernelCase):
@@ -444,6 +483,29 @@ class CrashTests(KernelCase):
         self.assertTrue(self.km.is_alive())
         self.assertEqual(self.km.provisioner.process.pid, pid)
         self.assertResult("1+1", "2")
+
+    def test_stack_overflow_recovers(self):
+        self.assertOk(self.run_cell("keptOverflow := 9"))
+        run = self.run_cell("func down(n int) int { return down(n+1) + 1 }\ndown(0)")
+        self.assertError(run)
+        self.assertIn("stack overflow", run.reply["content"]["evalue"])
+        self.assertIn("restored", run.reply["content"]["evalue"])
+        self.assertResult("keptOverflow", "9")
+
+    def test_goroutine_panic_does_not_kill_worker(self):
+        self.assertOk(self.run_cell("keptPanic := 3"))
+        run = self.run_cell(
+            "done := make(chan bool)\n"
+            "go func() {\n"
+            "\tdefer close(done)\n"
+            "\tpanic(\"in goroutine\")\n"
+            "}()\n"
+            "<-done\n"
+            "time.Sleep(100 * time.Millisecond)")
+        self.assertOk(run)
+        self.assertIn("panic in goroutine started at line 2: in goroutine",
+                      run.stderr(), run.describe())
+        self.assertResult("keptPanic", "3")
 
     def test_os_exit_does_not_kill_kernel(self):
         run = self.run_cell("os.Exit(3)")

@@ -1,18 +1,29 @@
 package eval
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"reflect"
+	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
 // Goroutine is one goroutine a cell started with a go statement.
 type Goroutine struct {
-	ID      int64
-	Line    int // cell line of the go statement
+	ID      int64 // the kernel's number, in start order
+	Cell    int64 // the cell that was running when it started
+	Line    int   // cell line of the go statement
 	Started time.Time
+	// Wait is what it waits on ("chan send", "sleep", ...), filled in by
+	// the reports that look at the runtime.
+	Wait string
+	// GoID is the runtime's goroutine ID, or 0 until it runs.
+	GoID int64
 }
 
 // goroutines keeps the book of goroutines cells started: every go statement
@@ -21,6 +32,7 @@ type Goroutine struct {
 type goroutines struct {
 	stderr io.Writer
 	trace  *traceWriter
+	cell   atomic.Int64 // the cell running now
 
 	mu   sync.Mutex
 	next int64
@@ -30,10 +42,14 @@ type goroutines struct {
 func (g *goroutines) start(line int, run func()) {
 	g.mu.Lock()
 	g.next++
-	gr := &Goroutine{ID: g.next, Line: line, Started: time.Now()}
+	gr := &Goroutine{ID: g.next, Cell: g.cell.Load(), Line: line, Started: time.Now()}
 	g.live[gr.ID] = gr
 	g.mu.Unlock()
 	go func() {
+		id := goid()
+		g.mu.Lock()
+		gr.GoID = id
+		g.mu.Unlock()
 		defer func() {
 			r := recover()
 			g.mu.Lock()
@@ -52,7 +68,8 @@ func (g *goroutines) start(line int, run func()) {
 	}()
 }
 
-// Live returns the goroutines cells started that have not ended.
+// Live returns the goroutines cells started that have not ended, oldest
+// first.
 func (s *Session) Live() []Goroutine {
 	g := s.goroutines
 	g.mu.Lock()
@@ -61,5 +78,230 @@ func (s *Session) Live() []Goroutine {
 	for _, gr := range g.live {
 		out = append(out, *gr)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// Blocked returns the goroutines started by cell that are blocked on
+// something only another goroutine can end, with what they wait on. A
+// goroutine must look blocked in two looks a short while apart, so one
+// that is about to finish is not reported.
+func (s *Session) Blocked(cell int64) []Goroutine {
+	mine := func() []Goroutine {
+		var out []Goroutine
+		for _, gr := range s.Live() {
+			if gr.Cell == cell {
+				out = append(out, gr)
+			}
+		}
+		return out
+	}
+	if len(mine()) == 0 {
+		return nil
+	}
+	// Goroutines the cell started just before it ended may not have run yet.
+	time.Sleep(20 * time.Millisecond)
+	gs := mine()
+	first := snapshot()
+	time.Sleep(20 * time.Millisecond)
+	second := snapshot()
+	var out []Goroutine
+	for _, gr := range gs {
+		a, b := first[gr.GoID], second[gr.GoID]
+		if gr.GoID != 0 && blocking(a.wait) && b.wait == a.wait {
+			gr.Wait = b.wait
+			out = append(out, gr)
+		}
+	}
+	return out
+}
+
+// Describe says, in a sentence a learner can read, which goroutines are
+// blocked: "2 goroutines started at line 3 are still blocked (chan send)".
+func Describe(gs []Goroutine, adverb string) []string {
+	type key struct {
+		line int
+		wait string
+	}
+	counts := map[key]int{}
+	var order []key
+	for _, g := range gs {
+		k := key{g.Line, g.Wait}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	var out []string
+	for _, k := range order {
+		n := counts[k]
+		verb, noun := "is", "goroutine"
+		if n > 1 {
+			verb, noun = "are", "goroutines"
+		}
+		out = append(out, fmt.Sprintf("%d %s started at line %d %s %sblocked (%s)", n, noun, k.line, verb, adverb, k.wait))
+	}
+	return out
+}
+
+// timers remembers when the timers cells made will fire: a goroutine
+// blocked on a timer's channel is asleep, not deadlocked, and the runtime
+// cannot tell the two apart for us.
+type timers struct {
+	until   atomic.Int64 // unix nanoseconds of the last expiry
+	forever atomic.Bool  // a ticker exists
+}
+
+func (t *timers) note(d time.Duration) {
+	at := time.Now().Add(d).UnixNano()
+	for {
+		old := t.until.Load()
+		if at <= old || t.until.CompareAndSwap(old, at) {
+			return
+		}
+	}
+}
+
+func (t *timers) pending() bool {
+	return t.forever.Load() || time.Now().UnixNano() < t.until.Load()
+}
+
+// symbols wraps the standard functions that arm timers.
+func (t *timers) symbols() map[string]map[string]reflect.Value {
+	return map[string]map[string]reflect.Value{
+		"time/time": {
+			"After": reflect.ValueOf(func(d time.Duration) <-chan time.Time { t.note(d); return time.After(d) }),
+			"NewTimer": reflect.ValueOf(func(d time.Duration) *time.Timer {
+				t.note(d)
+				return time.NewTimer(d)
+			}),
+			"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
+				t.note(d)
+				return time.AfterFunc(d, f)
+			}),
+			"Tick": reflect.ValueOf(func(d time.Duration) <-chan time.Time {
+				t.forever.Store(true)
+				return time.Tick(d) //nolint:staticcheck // the cell asked for Tick
+			}),
+			"NewTicker": reflect.ValueOf(func(d time.Duration) *time.Ticker {
+				t.forever.Store(true)
+				return time.NewTicker(d)
+			}),
+		},
+		"context/context": {
+			"WithTimeout": reflect.ValueOf(func(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+				t.note(d)
+				return context.WithTimeout(ctx, d)
+			}),
+			"WithDeadline": reflect.ValueOf(func(ctx context.Context, at time.Time) (context.Context, context.CancelFunc) {
+				t.note(time.Until(at))
+				return context.WithDeadline(ctx, at)
+			}),
+		},
+	}
+}
+
+// deadlock is Go's "all goroutines are asleep" rule applied to user code:
+// it reports the blocked goroutines when every goroutine that is not the
+// kernel's waits on something only another goroutine can end, no timer
+// cells armed is pending, and nobody waits on the front end.
+func (s *Session) deadlock() (flow string, blocked []Goroutine, ok bool) {
+	if s.timers.pending() {
+		return "", nil, false
+	}
+	snap := snapshot()
+	users := 0
+	for _, g := range snap {
+		if g.external {
+			return "", nil, false
+		}
+		if g.kernel {
+			continue
+		}
+		if !blocking(g.wait) {
+			return "", nil, false
+		}
+		users++
+	}
+	if users == 0 {
+		return "", nil, false
+	}
+	for _, gr := range s.Live() {
+		id := gr.GoID
+		if g, found := snap[id]; found {
+			gr.Wait = g.wait
+			blocked = append(blocked, gr)
+		}
+	}
+	for _, g := range snap {
+		if g.flow {
+			flow = g.wait
+		}
+	}
+	return flow, blocked, true
+}
+
+// DeadlockError is the error of a cell that deadlocked.
+func deadlockError(flow string, blocked []Goroutine) *Error {
+	lines := []string{"all goroutines are asleep - deadlock!"}
+	if flow != "" {
+		lines = append(lines, fmt.Sprintf("the cell is blocked (%s)", flow))
+	}
+	lines = append(lines, Describe(blocked, "")...)
+	msg := strings.Join(lines, "\n")
+	tb := []string{"Deadlock: " + lines[0]}
+	for _, l := range lines[1:] {
+		tb = append(tb, "    "+l)
+	}
+	return &Error{Name: "Deadlock", Value: msg, Traceback: tb}
+}
+
+// Deadlock checks run this often while a cell runs, and a cell must be seen
+// deadlocked this many times in a row.
+const (
+	deadlockEvery = 150 * time.Millisecond
+	deadlockTimes = 4
+)
+
+// watch cancels the cell with a deadlock error once it has deadlocked.
+// Reading every goroutine's stack stops the world and walks each stack, which
+// costs seconds against a deep recursion, so the stacks are read only when
+// the process has been nearly idle: a deadlocked process burns no CPU.
+func (s *Session) watch(ctx context.Context, cancel context.CancelCauseFunc) {
+	t := time.NewTicker(deadlockEvery)
+	defer t.Stop()
+	seen := 0
+	last := cpuTime()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := cpuTime()
+		busy := now-last > deadlockEvery/10
+		if busy {
+			seen, last = 0, now
+			continue
+		}
+		flow, blocked, ok := s.deadlock()
+		last = cpuTime() // not counting the look itself
+		if !ok {
+			seen = 0
+			continue
+		}
+		if seen++; seen >= deadlockTimes {
+			cancel(deadlockError(flow, blocked))
+			return
+		}
+	}
+}
+
+// cpuTime is the CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0 // no figure: every look then goes ahead
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -56,7 +57,57 @@ type Session struct {
 	results []any
 
 	goroutines *goroutines
+	timers     *timers
+
+	stopMu sync.Mutex
+	stop   chan struct{} // closed when a cell is stopped
 }
+
+// sleep is time.Sleep for cells: a stopped cell must not sleep on, since
+// yaegi can only stop interpreted code between steps, not inside a call.
+func (s *Session) sleep(d time.Duration) {
+	s.stopMu.Lock()
+	stop := s.stop
+	s.stopMu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-stop:
+	}
+}
+
+// settle wakes what a stopped cell left sleeping and waits a short while
+// for the goroutine that ran the cell's code to unwind: yaegi returns from
+// a cancelled evaluation at once, and the next cell must not run beside the
+// old one, which races inside the interpreter.
+func (s *Session) settle() {
+	s.stopMu.Lock()
+	close(s.stop)
+	s.stop = make(chan struct{})
+	s.stopMu.Unlock()
+	deadline := time.Now().Add(settleWait)
+	for {
+		var flows []int64
+		for id, g := range snapshot() {
+			if g.flow {
+				flows = append(flows, id)
+			}
+		}
+		if len(flows) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			abandon(flows)
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// settleWait bounds settle: code stuck in a host call that nothing will
+// end (a second Lock of a mutex) is left behind.
+const settleWait = 500 * time.Millisecond
 
 // Error is a cell that failed: it compiled wrong, panicked or was stopped.
 type Error struct {
@@ -89,9 +140,12 @@ func New(o Options) (*Session, error) {
 	})
 	s := &Session{in: in, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}}
-	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(o.Display), {
+	s.timers = &timers{}
+	s.stop = make(chan struct{})
+	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(o.Display), s.timers.symbols(), {
 		runtimePath + "/" + runtimePath: {"Show": reflect.ValueOf(s.show), "Go": reflect.ValueOf(s.goroutines.start)},
 		"os/os":                         {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
+		"time/time":                     {"Sleep": reflect.ValueOf(s.sleep)},
 	}} {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
@@ -118,12 +172,17 @@ type Result struct {
 	HasValue bool
 }
 
-// Run runs one cell. ctx cancels it.
-func (s *Session) Run(ctx context.Context, code string) (Result, error) {
+// Run runs code as cell id. ctx cancels it; a cell that deadlocks is
+// cancelled with an error that says so.
+func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error) {
 	c, err := cell.Parse(code)
 	if err != nil {
 		return Result{}, compileError(err)
 	}
+	s.goroutines.cell.Store(id)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go s.watch(ctx, cancel)
 	s.stderr.reset()
 	if err := s.importAll(ctx, c); err != nil {
 		return Result{}, err
@@ -261,6 +320,13 @@ func isCompileError(err error) bool {
 
 // failure turns what the interpreter returned into an Error.
 func (s *Session) failure(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		s.settle()
+	}
+	var dead *Error
+	if errors.As(context.Cause(ctx), &dead) {
+		return dead
+	}
 	if ctx.Err() != nil {
 		return &Error{Name: "Interrupted", Value: "the cell was interrupted"}
 	}

@@ -61,7 +61,7 @@ func run(t *testing.T, s *Session, cells ...string) (string, error) {
 	var err error
 	for i, c := range cells {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		res, err = s.Run(ctx, c)
+		res, err = s.Run(ctx, int64(i+1), c)
 		cancel()
 		if err != nil && i < len(cells)-1 {
 			t.Fatalf("cell %d %q: %v", i, c, err)
@@ -175,7 +175,7 @@ func TestInterrupt(t *testing.T) {
 	s, _, _, _ := newSession(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	_, err := s.Run(ctx, "for {}")
+	_, err := s.Run(ctx, 1, "for {}")
 	var e *Error
 	if !errors.As(err, &e) || e.Name != "Interrupted" {
 		t.Fatalf("err = %v", err)
@@ -231,4 +231,79 @@ func waitGoroutines(t *testing.T, s *Session) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+func TestDeadlock(t *testing.T) {
+	tests := []struct {
+		name  string
+		code  string
+		wants []string
+	}{
+		{"send with no receiver", "ch := make(chan int)\nch <- 1", []string{"all goroutines are asleep - deadlock!", "the cell is blocked (chan send)"}},
+		{"goroutines wait on each other", "a, b := make(chan int), make(chan int)\ngo func() { <-a; b <- 1 }()\n<-b",
+			[]string{"the cell is blocked (chan receive)", "1 goroutine started at line 2 is blocked (chan receive)"}},
+		{"WaitGroup never done", "var wg sync.WaitGroup\nwg.Add(2)\ngo func() { wg.Done() }()\nwg.Wait()", []string{"sync.WaitGroup.Wait"}},
+		{"mutex locked twice", "var mu sync.Mutex\nmu.Lock()\nmu.Lock()", []string{"sync.Mutex.Lock"}},
+		{"empty select", "select {}", []string{"deadlock"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			start := time.Now()
+			_, err := run(t, s, tt.code)
+			var e *Error
+			if !errors.As(err, &e) || e.Name != "Deadlock" {
+				t.Fatalf("err = %v, want a Deadlock error", err)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(e.Value, w) {
+					t.Errorf("deadlock report %q lacks %q", e.Value, w)
+				}
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("deadlock reported after %v, want within 2s", d)
+			}
+			// No next cell here: yaegi returns from a stopped evaluation
+			// before the goroutine that ran it has unwound, and the next
+			// evaluation races with it inside yaegi, which -race reports.
+			// That the session goes on is tested through the real kernel
+			// (tests/test_protocol.py).
+		})
+	}
+}
+
+// Waiting on a timer, a sleeping goroutine or a goroutine that works is
+// not a deadlock.
+func TestNotDeadlock(t *testing.T) {
+	for _, code := range []string{
+		"<-time.After(800 * time.Millisecond)",
+		"ch := make(chan int)\ngo func() { time.Sleep(800 * time.Millisecond); ch <- 1 }()\n<-ch",
+		"ctx, cancel := context.WithTimeout(context.Background(), 800*time.Millisecond)\ndefer cancel()\n<-ctx.Done()",
+		"ch := make(chan int)\ngo func() { n := 0; for i := 0; i < 3000000; i++ { n += i }; ch <- n }()\n<-ch",
+	} {
+		s, _, _, _ := newSession(t)
+		if _, err := run(t, s, code); err != nil {
+			t.Errorf("%q: %v", code, err)
+		}
+		waitGoroutines(t, s)
+	}
+}
+
+func TestBlockedReport(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	if _, err := run(t, s, "ch := make(chan int)\ngo func() { ch <- 1 }()\ngo func() { ch <- 2 }()\ngo func() { time.Sleep(50 * time.Millisecond) }()"); err != nil {
+		t.Fatal(err)
+	}
+	got := Describe(s.Blocked(1), "still ")
+	if len(got) != 1 || got[0] != "1 goroutine started at line 2 is still blocked (chan send)" && got[0] != "1 goroutine started at line 3 is still blocked (chan send)" {
+		// Both sends are blocked; they are on different lines.
+		if len(got) != 2 {
+			t.Fatalf("report = %q", got)
+		}
+	}
+	if !strings.Contains(strings.Join(got, "\n"), "1 goroutine started at line 2 is still blocked (chan send)") {
+		t.Errorf("report = %q", got)
+	}
+	// The goroutines stay blocked: a next cell would race with them inside
+	// yaegi (its global frame), which -race reports.
 }

@@ -16,6 +16,7 @@ import (
 	"log"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -151,7 +152,14 @@ func (w *worker) runCell(sess *eval.Session, req wire.Request) {
 	w.current = c
 	w.mu.Unlock()
 
-	res, err := sess.Run(ctx, req.Code)
+	res, err := sess.Run(ctx, req.ID, req.Code)
+	if err == nil {
+		if notes := eval.Describe(sess.Blocked(req.ID), "still "); len(notes) > 0 {
+			// A goroutine left blocked is a leak more often than not; say
+			// so where the cell's output is.
+			fmt.Fprintf(w.stderr, "note: %s\n", strings.Join(notes, "\nnote: "))
+		}
+	}
 
 	w.mu.Lock()
 	w.current = nil
