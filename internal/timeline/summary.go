@@ -1,0 +1,102 @@
+package timeline
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/juggler-kernel/juggler/internal/tracer"
+)
+
+// Summary is the text/plain companion of the timeline: a few plain sentences
+// for learners about parallelism, where the time went, and what was left
+// running.
+func Summary(t *tracer.Trace) string {
+	var b strings.Builder
+	peak, _ := t.PeakRunning()
+	var mine, earlier int
+	for _, g := range t.Goroutines {
+		switch g.Group {
+		case tracer.GroupThisCell:
+			mine++
+		case tracer.GroupEarlier:
+			earlier++
+		}
+	}
+
+	b.WriteString("Cell ran for " + Dur(t.Wall()) + " with GOMAXPROCS " + strconv.Itoa(t.GOMAXPROCS) + ": at most " + strconv.Itoa(peak) + " running at once")
+	switch {
+	case peak > 1:
+		b.WriteString(", so goroutines ran in parallel.\n")
+	case peak == 1 && mine+earlier > 0 && t.GOMAXPROCS == 1:
+		b.WriteString(": with one P, goroutines can only take turns.\n")
+	case peak == 1 && mine+earlier > 0:
+		b.WriteString(": no two goroutines ran at the same instant.\n")
+	default:
+		b.WriteString(".\n")
+	}
+
+	b.WriteString("It started " + plural(mine, "goroutine", "goroutines"))
+	if earlier > 0 {
+		b.WriteString("; " + plural(earlier, "goroutine", "goroutines") + " from earlier cells also took part")
+	}
+	b.WriteString(" (" + plural(t.Hidden, "runtime or kernel goroutine", "runtime and kernel goroutines") + " not shown).\n")
+
+	tot := t.Totals()
+	b.WriteString("Time summed over goroutines: running " + Dur(tot.Running) + ", runnable (waiting for a P) " + Dur(tot.Runnable) + ", blocked " + Dur(tot.BlockedTotal()))
+	if len(tot.Blocked) > 0 {
+		reasons := make([]string, 0, len(tot.Blocked))
+		for r := range tot.Blocked {
+			reasons = append(reasons, r)
+		}
+		// Largest first; ties by name, so the text is stable.
+		slices.SortFunc(reasons, func(a, b string) int {
+			return cmp.Or(cmp.Compare(tot.Blocked[b], tot.Blocked[a]), cmp.Compare(a, b))
+		})
+		parts := make([]string, len(reasons))
+		for i, r := range reasons {
+			parts[i] = r + " " + Dur(tot.Blocked[r])
+		}
+		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
+	}
+	b.WriteString(".\n")
+
+	alive := t.StillAlive()
+	if len(alive) == 0 {
+		if mine > 0 {
+			b.WriteString("Every goroutine it started had finished when it ended.\n")
+		}
+		return b.String()
+	}
+	for _, s := range aliveSentences(alive) {
+		b.WriteString(s + "\n")
+	}
+	return b.String()
+}
+
+// aliveSentences groups goroutines still alive by where they were started
+// and what they wait on, in the order they were created.
+func aliveSentences(alive []*tracer.Goroutine) []string {
+	type key struct {
+		where, what string
+	}
+	var order []key
+	count := map[key]int{}
+	for _, g := range alive {
+		where := "line " + strconv.Itoa(g.Line)
+		if g.Group == tracer.GroupEarlier {
+			where += " of cell " + strconv.FormatInt(g.Cell, 10)
+		}
+		k := key{where, waitsOn(g.Last())}
+		if count[k] == 0 {
+			order = append(order, k)
+		}
+		count[k]++
+	}
+	out := make([]string, len(order))
+	for i, k := range order {
+		out[i] = leakSentence(count[k], k.where, k.what)
+	}
+	return out
+}

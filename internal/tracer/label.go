@@ -1,0 +1,134 @@
+package tracer
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/trace"
+	"slices"
+	"strconv"
+	"sync"
+)
+
+// Log categories the labelling API writes into the trace. Parse reads them
+// back; they are also visible in `go tool trace` and gotraceui ("User log").
+const (
+	catGo    = "juggler/go"    // "cell line fn": the calling goroutine was started by a go statement
+	catFlow  = "juggler/flow"  // "cell": the calling goroutine runs the cell's main flow
+	catKnown = "juggler/known" // "goid cell line fn": a goroutine labelled before the trace started
+	catStop  = "juggler/stop"  // "": Capture.Stop is about to stop the trace (end of the window)
+)
+
+// label is what the kernel told us about one goroutine.
+type label struct {
+	flow bool // the cell's main flow rather than a go statement
+	cell int64
+	line int
+	fn   string
+}
+
+// maxRemembered bounds the registry of labelled goroutines. Entries are
+// removed when a trace shows the goroutine ending; goroutines that end while
+// no trace runs are only dropped by this bound (oldest IDs first, since the
+// runtime hands out goroutine IDs in increasing order).
+const maxRemembered = 1 << 16
+
+// registry remembers every labelled goroutine by its runtime ID, so that a
+// trace started later can still name goroutines that earlier cells started:
+// trace.Log only reaches the trace while one is running, and a goroutine
+// blocked since before the trace never logs again.
+var registry struct {
+	sync.Mutex
+	m map[int64]label
+}
+
+// LabelGoroutine marks the calling goroutine as started by the go statement
+// at line `line` of cell `cell` (lines count the magic line, as the user sees
+// them), running the function fn as written ("worker", "func literal").
+//
+// Call it as the first thing on the new goroutine. It costs about a
+// microsecond without a trace (to read the goroutine's ID for the registry
+// that lets later traces name it) and a trace event with one.
+func LabelGoroutine(cell int64, line int, fn string) {
+	remember(goid(), label{cell: cell, line: line, fn: fn})
+	if trace.IsEnabled() {
+		trace.Log(context.Background(), catGo, strconv.FormatInt(cell, 10)+" "+strconv.Itoa(line)+" "+fn)
+	}
+}
+
+// LabelCellFlow marks the calling goroutine as running the main flow of cell
+// `cell`. Call it when the cell's code starts; when the cell is traced, the
+// timeline begins here. Without a trace it does nothing: a cell's flow
+// never outlives the cell, so later traces need no memory of it.
+func LabelCellFlow(cell int64) {
+	if trace.IsEnabled() {
+		trace.Log(context.Background(), catFlow, strconv.FormatInt(cell, 10))
+	}
+}
+
+func remember(id int64, l label) {
+	if id <= 0 {
+		return
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	if registry.m == nil {
+		registry.m = make(map[int64]label)
+	}
+	registry.m[id] = l
+	if len(registry.m) > maxRemembered {
+		// Drop the older half at once so that the cost is amortised.
+		ids := make([]int64, 0, len(registry.m))
+		for id := range registry.m {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids[:len(ids)/2] {
+			delete(registry.m, id)
+		}
+	}
+}
+
+func forget(ids []int64) {
+	registry.Lock()
+	defer registry.Unlock()
+	for _, id := range ids {
+		delete(registry.m, id)
+	}
+}
+
+// logRemembered writes the registry into the running trace (on the calling
+// goroutine, with each goroutine's ID in the message), so that the raw bytes
+// alone are enough to name every labelled goroutine.
+func logRemembered() {
+	registry.Lock()
+	msgs := make([]string, 0, len(registry.m))
+	for id, l := range registry.m {
+		msgs = append(msgs, fmt.Sprintf("%d %d %d %s", id, l.cell, l.line, l.fn))
+	}
+	registry.Unlock()
+	ctx := context.Background()
+	for _, m := range msgs {
+		trace.Log(ctx, catKnown, m)
+	}
+}
+
+// goid returns the runtime ID of the calling goroutine, read from the first
+// line of its stack trace ("goroutine 42 [running]:"): the runtime exports
+// no cheaper way, and this one is stable across Go versions.
+func goid() int64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	const prefix = "goroutine "
+	if n <= len(prefix) {
+		return 0
+	}
+	var id int64
+	for _, c := range buf[len(prefix):n] {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + int64(c-'0')
+	}
+	return id
+}

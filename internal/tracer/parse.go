@@ -1,0 +1,382 @@
+package tracer
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	xtrace "golang.org/x/exp/trace"
+)
+
+// Parse builds the model of a trace recorded while cell `cell` ran (its
+// goroutines form the main group). A negative cell means the last cell whose
+// flow was labelled in the trace. Times in the model are nanoseconds since
+// the trace's first event.
+func Parse(raw []byte, cell int64) (*Trace, error) {
+	r, err := xtrace.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("parse trace: %w", err)
+	}
+	p := &parser{gs: map[xtrace.GoID]*gstate{}, procs: map[int]*Proc{}, first: -1}
+	for {
+		ev, err := r.ReadEvent()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("parse trace: event after %d: %w", p.last, err)
+		}
+		p.event(&ev)
+	}
+	if p.first < 0 {
+		return nil, errors.New("parse trace: no events")
+	}
+	return p.finish(cell), nil
+}
+
+// gstate follows one goroutine through the trace.
+type gstate struct {
+	id      int64
+	state   xtrace.GoState
+	since   int64
+	reason  string
+	raw     string
+	p       int
+	m       int64
+	wokenBy int64
+	spans   []Span
+	created int64 // -1: existed before the trace
+	ended   int64 // -1: still alive
+	parent  int64
+}
+
+// logEntry is one of our labels found in the trace, in trace order.
+type logEntry struct {
+	at  int64
+	g   int64 // goroutine that logged it
+	cat string
+	msg string
+}
+
+type parser struct {
+	first, last int64
+	gs          map[xtrace.GoID]*gstate
+	procs       map[int]*Proc
+	running     map[int]*ProcSpan // open span per P
+	edges       []Edge
+	logs        []logEntry
+	gomaxprocs  int
+}
+
+func (p *parser) event(ev *xtrace.Event) {
+	t := int64(ev.Time())
+	if p.first < 0 {
+		p.first = t
+	}
+	t -= p.first
+	if t > p.last {
+		p.last = t
+	}
+	switch ev.Kind() {
+	case xtrace.EventStateTransition:
+		st := ev.StateTransition()
+		if st.Resource.Kind == xtrace.ResourceGoroutine {
+			p.goTransition(ev, &st, t)
+		} else if st.Resource.Kind == xtrace.ResourceProc {
+			p.proc(int(st.Resource.Proc()))
+		}
+	case xtrace.EventLog:
+		l := ev.Log()
+		if strings.HasPrefix(l.Category, "juggler/") {
+			p.logs = append(p.logs, logEntry{at: t, g: int64(ev.Goroutine()), cat: l.Category, msg: l.Message})
+		}
+	case xtrace.EventMetric:
+		m := ev.Metric()
+		if m.Name == "/sched/gomaxprocs:threads" && m.Value.Kind() == xtrace.ValueUint64 {
+			p.gomaxprocs = int(m.Value.Uint64())
+		}
+	}
+}
+
+func (p *parser) proc(id int) *Proc {
+	pr := p.procs[id]
+	if pr == nil {
+		pr = &Proc{ID: id}
+		p.procs[id] = pr
+	}
+	return pr
+}
+
+func (p *parser) goTransition(ev *xtrace.Event, st *xtrace.StateTransition, t int64) {
+	id := st.Resource.Goroutine()
+	from, to := st.Goroutine()
+	g := p.gs[id]
+	if g == nil {
+		g = &gstate{id: int64(id), created: -1, ended: -1, p: -1, m: -1}
+		p.gs[id] = g
+		if from == xtrace.GoUndetermined {
+			// A status event: the goroutine has been in this state since
+			// the trace began (the runtime reports statuses lazily).
+			g.state, g.since = to, 0
+			if to == xtrace.GoWaiting {
+				g.reason, g.raw = blockReason(st)
+			}
+			if to == xtrace.GoRunning {
+				p.startRunning(g, ev, 0)
+			}
+			return
+		}
+	}
+	if from == to || from == xtrace.GoUndetermined && g.state == to {
+		return // a status event repeating what we know
+	}
+	p.closeSpan(g, t)
+	switch {
+	case from == xtrace.GoNotExist:
+		g.created = t
+		if parent := ev.Goroutine(); parent != xtrace.NoGoroutine {
+			g.parent = int64(parent)
+			p.edges = append(p.edges, Edge{Kind: Create, From: g.parent, To: g.id, At: t})
+		}
+	case to == xtrace.GoNotExist:
+		g.ended = t
+	}
+	g.state, g.since = to, t
+	g.reason, g.raw = "", ""
+	switch to {
+	case xtrace.GoWaiting:
+		g.reason, g.raw = blockReason(st)
+	case xtrace.GoSyscall:
+		g.reason = ReasonSyscall
+	case xtrace.GoRunnable:
+		if from == xtrace.GoRunning {
+			g.reason = st.Reason // preempted, runtime.Gosched
+		}
+		if from == xtrace.GoWaiting {
+			if w := ev.Goroutine(); w != xtrace.NoGoroutine && int64(w) != g.id {
+				g.wokenBy = int64(w)
+				p.edges = append(p.edges, Edge{Kind: Wake, From: int64(w), To: g.id, At: t})
+				// The wake ends the blocked span just closed.
+				if n := len(g.spans); n > 0 && g.spans[n-1].State == Blocked {
+					g.spans[n-1].WokenBy = g.wokenBy
+				}
+			}
+		}
+	case xtrace.GoRunning:
+		p.startRunning(g, ev, t)
+	}
+}
+
+func (p *parser) startRunning(g *gstate, ev *xtrace.Event, t int64) {
+	g.p, g.m = int(ev.Proc()), int64(ev.Thread())
+	if g.p < 0 {
+		return
+	}
+	if p.running == nil {
+		p.running = map[int]*ProcSpan{}
+	}
+	if open := p.running[g.p]; open != nil {
+		// The previous goroutine's stop was lost; end it here.
+		open.End = t
+		p.proc(g.p).Spans = append(p.proc(g.p).Spans, *open)
+	}
+	p.running[g.p] = &ProcSpan{Start: t, G: g.id, M: g.m}
+}
+
+// closeSpan ends the goroutine's current state at t, recording it as a span.
+func (p *parser) closeSpan(g *gstate, t int64) {
+	s := Span{Start: g.since, End: t, P: -1, M: -1, Reason: g.reason, RawReason: g.raw}
+	switch g.state {
+	case xtrace.GoRunning:
+		s.State, s.P, s.M = Running, g.p, g.m
+		if open := p.running[g.p]; open != nil && open.G == g.id {
+			open.End = t
+			p.proc(g.p).Spans = append(p.proc(g.p).Spans, *open)
+			delete(p.running, g.p)
+		}
+	case xtrace.GoRunnable:
+		s.State, s.WokenBy = Runnable, g.wokenBy
+		g.wokenBy = 0
+	case xtrace.GoWaiting, xtrace.GoSyscall:
+		s.State = Blocked
+	default:
+		return
+	}
+	if t > s.Start {
+		g.spans = append(g.spans, s)
+	}
+}
+
+// blockReason returns the reason a goroutine blocks, and the raw reason when
+// it differs (see Span.RawReason).
+func blockReason(st *xtrace.StateTransition) (reason, raw string) {
+	reason = normalReason(st.Reason)
+	if reason != ReasonSelect && reason != ReasonOther {
+		return reason, ""
+	}
+	var frames []string
+	for f := range st.Stack.Frames() {
+		frames = append(frames, f.Func)
+	}
+	if r := reasonFromStack(frames); r != "" && r != reason {
+		return r, st.Reason
+	}
+	return reason, ""
+}
+
+// finish closes what is still open and keeps what the timeline shows.
+func (p *parser) finish(cell int64) *Trace {
+	for _, g := range p.gs {
+		p.closeSpan(g, p.last)
+	}
+
+	// Labels, in trace order: a later one wins.
+	labels := map[int64]label{}
+	var stop int64 = -1
+	if cell < 0 {
+		for _, l := range p.logs {
+			if l.cat == catFlow {
+				if c, err := strconv.ParseInt(l.msg, 10, 64); err == nil {
+					cell = c
+				}
+			}
+		}
+	}
+	start := int64(-1)
+	for _, l := range p.logs {
+		switch l.cat {
+		case catGo:
+			if lb, ok := parseLabel(l.msg); ok {
+				labels[l.g] = lb
+			}
+		case catKnown:
+			id, rest, _ := strings.Cut(l.msg, " ")
+			gid, err := strconv.ParseInt(id, 10, 64)
+			if lb, ok := parseLabel(rest); ok && err == nil {
+				if _, seen := labels[gid]; !seen { // the goroutine's own log is fresher
+					labels[gid] = lb
+				}
+			}
+		case catFlow:
+			c, err := strconv.ParseInt(l.msg, 10, 64)
+			if err != nil {
+				continue
+			}
+			labels[l.g] = label{flow: true, cell: c}
+			if c == cell && start < 0 {
+				start = l.at
+			}
+		case catStop:
+			stop = l.at
+		}
+	}
+	if start < 0 {
+		start = 0
+	}
+	end := p.last
+	if stop >= start {
+		end = stop
+	}
+
+	t := &Trace{Cell: cell, Start: start, End: end, GOMAXPROCS: p.gomaxprocs}
+	visible := map[int64]bool{}
+	for _, g := range p.gs {
+		lb, ok := labels[g.id]
+		if !ok {
+			t.Hidden++
+			continue
+		}
+		if g.ended >= 0 && g.ended < start || g.created > end {
+			continue // not alive in the window
+		}
+		vg := &Goroutine{ID: g.id, Cell: lb.cell, Line: lb.line, Fn: lb.fn, Created: g.created, Ended: g.ended, Parent: g.parent}
+		switch {
+		case lb.flow && lb.cell == cell:
+			vg.Group = GroupCellFlow
+		case lb.cell == cell:
+			vg.Group = GroupThisCell
+		default:
+			vg.Group = GroupEarlier
+		}
+		if vg.Created < start {
+			vg.Created, vg.Existed = start, true
+		}
+		if vg.Ended > end {
+			vg.Ended = -1
+		}
+		vg.Spans = clip(g.spans, start, end)
+		t.Goroutines = append(t.Goroutines, vg)
+		visible[g.id] = true
+	}
+	slices.SortFunc(t.Goroutines, func(a, b *Goroutine) int {
+		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
+	})
+
+	// P lanes: every P below GOMAXPROCS, and any other that ran something.
+	for _, open := range p.running {
+		open.End = p.last
+	}
+	for id, open := range p.running {
+		p.proc(id).Spans = append(p.proc(id).Spans, *open)
+	}
+	if t.GOMAXPROCS == 0 {
+		for id := range p.procs {
+			t.GOMAXPROCS = max(t.GOMAXPROCS, id+1)
+		}
+	}
+	for id := range t.GOMAXPROCS {
+		p.proc(id)
+	}
+	for _, pr := range p.procs {
+		var spans []ProcSpan
+		for _, s := range pr.Spans {
+			s.Start, s.End = max(s.Start, start), min(s.End, end)
+			if s.End > s.Start {
+				spans = append(spans, s)
+			}
+		}
+		if len(spans) == 0 && pr.ID >= t.GOMAXPROCS {
+			continue
+		}
+		slices.SortFunc(spans, func(a, b ProcSpan) int { return cmp.Compare(a.Start, b.Start) })
+		t.Procs = append(t.Procs, &Proc{ID: pr.ID, Spans: spans})
+	}
+	slices.SortFunc(t.Procs, func(a, b *Proc) int { return cmp.Compare(a.ID, b.ID) })
+
+	for _, e := range p.edges {
+		if visible[e.From] && visible[e.To] && e.At >= start && e.At <= end {
+			t.Edges = append(t.Edges, e)
+		}
+	}
+	slices.SortStableFunc(t.Edges, func(a, b Edge) int { return cmp.Compare(a.At, b.At) })
+	return t
+}
+
+// parseLabel reads "cell line fn".
+func parseLabel(msg string) (label, bool) {
+	c, rest, ok1 := strings.Cut(msg, " ")
+	l, fn, ok2 := strings.Cut(rest, " ")
+	cell, err1 := strconv.ParseInt(c, 10, 64)
+	line, err2 := strconv.Atoi(l)
+	if !ok1 || !ok2 || err1 != nil || err2 != nil {
+		return label{}, false
+	}
+	return label{cell: cell, line: line, fn: fn}, true
+}
+
+// clip keeps the parts of spans inside [start, end].
+func clip(spans []Span, start, end int64) []Span {
+	out := make([]Span, 0, len(spans))
+	for _, s := range spans {
+		s.Start, s.End = max(s.Start, start), min(s.End, end)
+		if s.End > s.Start {
+			out = append(out, s)
+		}
+	}
+	return out
+}
