@@ -8,7 +8,9 @@ has a deadline; nothing sleeps to let the kernel catch up.
 import hashlib
 import hmac
 import json
+import os
 import re
+import tempfile
 import time
 import unittest
 import uuid
@@ -468,6 +470,51 @@ class DeadlockTests(KernelCase):
 
     def test_timer_is_not_deadlock(self):
         self.assertOk(self.run_cell("<-time.After(800 * time.Millisecond)"))
+
+
+class TraceTests(KernelCase):
+    SPIN = ("func spin(n int) int { s := 0; for i := 0; i < n; i++ { s += i }; return s }\n"
+            "var wg sync.WaitGroup\n"
+            "for i := 0; i < 2; i++ {\n"
+            "\twg.Add(1)\n"
+            "\tgo func() { defer wg.Done(); spin(3000000) }()\n"
+            "}\n"
+            "wg.Wait()")
+
+    def timeline(self, run):
+        shown = run.outputs("display_data")
+        self.assertEqual(len(shown), 1, run.describe())
+        return shown[0]["content"]["data"]
+
+    def test_trace_two_procs_runs_in_parallel(self):
+        run = self.run_cell("%%trace --procs 2\n" + self.SPIN)
+        self.assertOk(run)
+        data = self.timeline(run)
+        self.assertIn("<svg", data["text/html"])
+        self.assertIn("<title>", data["text/html"])
+        self.assertIn("line 6:", data["text/html"])  # the go statement, counting the magic
+        self.assertIn("at most 2 running at once", data["text/plain"])
+        self.assertIn("GOMAXPROCS 2", data["text/plain"])
+
+    def test_trace_one_proc_takes_turns(self):
+        before = self.run_cell("runtime.GOMAXPROCS(0)").result()
+        run = self.run_cell("%%trace --procs 1\n" + self.SPIN)
+        self.assertOk(run)
+        self.assertIn("at most 1 running at once", self.timeline(run)["text/plain"])
+        # GOMAXPROCS comes back afterwards.
+        self.assertResult("runtime.GOMAXPROCS(0)", before)
+
+    def test_trace_out_file(self):
+        path = os.path.join(tempfile.mkdtemp(), "cell.trace")
+        run = self.run_cell(f"%%trace --out {path}\nfmt.Println(1)")
+        self.assertOk(run)
+        with open(path, "rb") as f:
+            self.assertTrue(f.read(16).startswith(b"go 1."))
+
+    def test_bad_trace_flag(self):
+        run = self.run_cell("%%trace --procs\n1")
+        self.assertError(run)
+        self.assertEqual(run.reply["content"]["ename"], "UsageError")
 
 
 class CrashTests(KernelCase):

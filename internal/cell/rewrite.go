@@ -5,14 +5,16 @@ import (
 	"go/ast"
 	"go/token"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // GoFunc is the kernel helper every go statement is rewritten to call:
-// GoFunc(line, start) runs start() on a new goroutine that the kernel
+// GoFunc(line, name, start) runs start() on a new goroutine that the kernel
 // watches (it recovers a panic instead of losing the worker, and knows
-// which cell line started it). start is built so that the function value
-// and the arguments are evaluated where the go statement stands, as Go does.
+// which cell line and function started it). start is built so that the
+// function value and the arguments are evaluated where the go statement
+// stands, as Go does.
 const GoFunc = "__jg.Go"
 
 // rewriter edits one piece of a cell. Every replacement keeps the newlines
@@ -82,7 +84,7 @@ var builtins = map[string]bool{
 
 // goStmt rewrites `go f(a, b)` into
 //
-//	__jg.Go(LINE, func() func() { __f, __a0, __a1 := f, a, b; return func() { __f(__a0, __a1) } }())
+//	__jg.Go(LINE, "f", func() func() { __f, __a0, __a1 := f, a, b; return func() { __f(__a0, __a1) } }())
 //
 // Constant arguments are passed as written, so they keep their untyped
 // flexibility (`go worker(1)` for a func taking int64).
@@ -90,6 +92,7 @@ func (r *rewriter) goStmt(g *ast.GoStmt) string {
 	call := g.Call
 	var names, values, args []string
 	fun := r.text(call.Fun)
+	name := funcName(call.Fun, fun)
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || !builtins[id.Name] {
 		names, values = append(names, "__f"), append(values, fun)
 		fun = "__f"
@@ -106,12 +109,24 @@ func (r *rewriter) goStmt(g *ast.GoStmt) string {
 		args[len(args)-1] += "..."
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s(%d, func() func() { ", GoFunc, r.line(g.Pos()))
+	fmt.Fprintf(&b, "%s(%d, %s, func() func() { ", GoFunc, r.line(g.Pos()), strconv.Quote(name))
 	if len(names) > 0 {
 		fmt.Fprintf(&b, "%s := %s; ", strings.Join(names, ", "), strings.Join(values, ", "))
 	}
 	fmt.Fprintf(&b, "return func() { %s(%s) } }())", fun, strings.Join(args, ", "))
 	return b.String()
+}
+
+// funcName is how a goroutine's function is named in reports and traces:
+// as written, or "func literal".
+func funcName(e ast.Expr, text string) string {
+	if _, ok := ast.Unparen(e).(*ast.FuncLit); ok {
+		return "func literal"
+	}
+	if strings.ContainsAny(text, "\n") || len(text) > 40 {
+		return "func"
+	}
+	return text
 }
 
 func isConst(e ast.Expr) bool {

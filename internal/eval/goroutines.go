@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/juggler-kernel/juggler/internal/tracer"
 )
 
 // Goroutine is one goroutine a cell started with a go statement.
@@ -39,7 +41,7 @@ type goroutines struct {
 	live map[int64]*Goroutine
 }
 
-func (g *goroutines) start(line int, run func()) {
+func (g *goroutines) start(line int, fn string, run func()) {
 	g.mu.Lock()
 	g.next++
 	gr := &Goroutine{ID: g.next, Cell: g.cell.Load(), Line: line, Started: time.Now()}
@@ -47,6 +49,7 @@ func (g *goroutines) start(line int, run func()) {
 	g.mu.Unlock()
 	go func() {
 		id := goid()
+		tracer.LabelGoroutine(gr.Cell, line, fn)
 		g.mu.Lock()
 		gr.GoID = id
 		g.mu.Unlock()

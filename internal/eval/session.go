@@ -25,6 +25,7 @@ import (
 
 	"github.com/juggler-kernel/juggler/internal/cell"
 	"github.com/juggler-kernel/juggler/internal/display"
+	"github.com/juggler-kernel/juggler/internal/tracer"
 )
 
 // runtimePkg is the import path and name of the kernel's own helpers inside
@@ -33,6 +34,12 @@ const (
 	runtimePath = "jugglerrt"
 	runtimeName = "__jg"
 )
+
+// flowMark starts every evaluation of statements: the tracer learns which
+// goroutine runs the cell's own flow (yaegi runs each evaluation on a
+// goroutine of its own). It sits on the line before the cell's first //line
+// directive, so it shifts no cell position.
+const flowMark = runtimeName + ".Flow();"
 
 // Options configures a Session.
 type Options struct {
@@ -143,9 +150,13 @@ func New(o Options) (*Session, error) {
 	s.timers = &timers{}
 	s.stop = make(chan struct{})
 	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(o.Display), s.timers.symbols(), {
-		runtimePath + "/" + runtimePath: {"Show": reflect.ValueOf(s.show), "Go": reflect.ValueOf(s.goroutines.start)},
-		"os/os":                         {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
-		"time/time":                     {"Sleep": reflect.ValueOf(s.sleep)},
+		runtimePath + "/" + runtimePath: {
+			"Show": reflect.ValueOf(s.show),
+			"Go":   reflect.ValueOf(s.goroutines.start),
+			"Flow": reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
+		},
+		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
+		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
 	}} {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
@@ -197,7 +208,11 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 		before, chunks = chunks[n-1].Src, chunks[:n-1]
 	}
 	for _, ch := range chunks {
-		if _, err := s.in.EvalWithContext(ctx, ch.Src); err != nil {
+		src := ch.Src
+		if ch.Kind == cell.Stmt {
+			src = flowMark + src
+		}
+		if _, err := s.in.EvalWithContext(ctx, src); err != nil {
 			return Result{}, s.failure(ctx, err)
 		}
 	}
@@ -221,12 +236,12 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 // plain statement.
 func (s *Session) runLast(ctx context.Context, before string, c *cell.Cell) (Result, error) {
 	s.show()
-	_, err := s.in.EvalWithContext(ctx, before+"\n"+runtimeName+".Show("+c.Last+",\n)")
+	_, err := s.in.EvalWithContext(ctx, flowMark+before+"\n"+runtimeName+".Show("+c.Last+",\n)")
 	if err != nil {
 		if !isCompileError(err) {
 			return Result{}, s.failure(ctx, err)
 		}
-		if _, err := s.in.EvalWithContext(ctx, before+c.Last); err != nil {
+		if _, err := s.in.EvalWithContext(ctx, flowMark+before+c.Last); err != nil {
 			return Result{}, s.failure(ctx, err)
 		}
 		return Result{}, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -13,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/juggler-kernel/juggler/internal/supervisor"
+	"github.com/juggler-kernel/juggler/internal/wire"
 	"github.com/juggler-kernel/juggler/kernel"
 )
 
@@ -40,6 +42,48 @@ type Handler struct {
 	cells []string // source of every cell that succeeded, oldest first
 	// restored is how many cells the last restart replayed.
 	restored int
+	// traceAll traces every cell (%trace on).
+	traceAll bool
+}
+
+// parseTrace reads the arguments of %%trace: --procs N and --out FILE.
+func parseTrace(args []string) (*wire.Trace, error) {
+	fs := flag.NewFlagSet("%%trace", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	t := &wire.Trace{}
+	fs.IntVar(&t.Procs, "procs", 0, "GOMAXPROCS for the cell")
+	fs.StringVar(&t.Out, "out", "", "file for the raw trace")
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("%%%%trace: %v; usage: %%%%trace [--procs N] [--out FILE]", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("%%%%trace: unexpected %q; usage: %%%%trace [--procs N] [--out FILE]", fs.Arg(0))
+	}
+	if t.Procs < 0 || t.Procs > 256 {
+		return nil, fmt.Errorf("%%%%trace: --procs %d: want a number from 1 to 256", t.Procs)
+	}
+	return t, nil
+}
+
+// setTraceAll handles %trace on, %trace off and %trace (which says which).
+func (h *Handler) setTraceAll(args []string, out kernel.Output) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case len(args) == 1 && args[0] == "on":
+		h.traceAll = true
+	case len(args) == 1 && args[0] == "off":
+		h.traceAll = false
+	case len(args) == 0:
+	default:
+		return fmt.Errorf("%%trace: want on or off, got %q", strings.Join(args, " "))
+	}
+	state := "off"
+	if h.traceAll {
+		state = "on"
+	}
+	out.Stream("stdout", "tracing of every cell is "+state+"\n")
+	return nil
 }
 
 var _ kernel.Handler = (*Handler)(nil)
@@ -124,21 +168,41 @@ func (h *Handler) current() *supervisor.Supervisor {
 func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
 	code, magics := splitMagics(req.Code)
 	var payload []map[string]any
-	for _, m := range magics {
-		switch m {
+	var trace *wire.Trace
+	for i, m := range magics {
+		fields := strings.Fields(m)
+		switch name, args := fields[0], fields[1:]; name {
 		case "%help":
 			payload = append(payload, helpPayload())
+		case "%%trace":
+			if i != 0 || !strings.HasPrefix(strings.TrimSpace(req.Code), "%%trace") {
+				return errorReply("UsageError", "%%trace must be the first line of the cell", nil)
+			}
+			t, err := parseTrace(args)
+			if err != nil {
+				return errorReply("UsageError", err.Error(), nil)
+			}
+			trace = t
+		case "%trace":
+			if err := h.setTraceAll(args, out); err != nil {
+				return errorReply("UsageError", err.Error(), nil)
+			}
 		default:
-			return errorReply("UsageError", fmt.Sprintf("unknown magic %s; type %%help", m), nil)
+			return errorReply("UsageError", fmt.Sprintf("unknown magic %s; type %%help", name), nil)
 		}
 	}
 	reply := kernel.ExecuteReply{Status: "ok", Payload: payload}
 	if strings.TrimSpace(code) == "" {
 		return reply
 	}
+	h.mu.Lock()
+	if trace == nil && h.traceAll {
+		trace = &wire.Trace{}
+	}
+	h.mu.Unlock()
 
 	sup := h.current()
-	r := sup.Execute(ctx, code, req.AllowStdin, out)
+	r := sup.ExecuteCell(ctx, supervisor.Cell{Code: code, AllowStdin: req.AllowStdin, Trace: trace}, out)
 	if r.Value != nil {
 		out.Result(supervisor.MimeBundle(r.Value))
 	}
@@ -179,8 +243,7 @@ func splitMagics(code string) (goCode string, magics []string) {
 		if !strings.HasPrefix(t, "%") {
 			continue
 		}
-		name, _, _ := strings.Cut(t, " ")
-		magics = append(magics, name)
+		magics = append(magics, t)
 		lines[i] = ""
 	}
 	return strings.Join(lines, "\n"), magics

@@ -273,3 +273,70 @@ func TestCrashRestoresSession(t *testing.T) {
 		t.Errorf("replay leaked output: %q", s)
 	}
 }
+
+func TestParseTrace(t *testing.T) {
+	tests := []struct {
+		args  string
+		procs int
+		out   string
+		err   bool
+	}{
+		{"", 0, "", false},
+		{"--procs 2", 2, "", false},
+		{"--procs=1 --out t.trace", 1, "t.trace", false},
+		{"--procs x", 0, "", true},
+		{"--procs -1", 0, "", true},
+		{"extra", 0, "", true},
+		{"--bogus", 0, "", true},
+	}
+	for _, tt := range tests {
+		got, err := parseTrace(strings.Fields(tt.args))
+		if (err != nil) != tt.err {
+			t.Errorf("%q: err = %v", tt.args, err)
+			continue
+		}
+		if err == nil && (got.Procs != tt.procs || got.Out != tt.out) {
+			t.Errorf("%q = %+v", tt.args, got)
+		}
+	}
+}
+
+func TestTraceMagic(t *testing.T) {
+	h := newHandler(t)
+	ctx := context.Background()
+	out := &recorder{}
+	code := "%%trace --procs 1\ndone := make(chan bool)\ngo func() { done <- true }()\n<-done"
+	if r := h.Execute(ctx, kernel.ExecuteRequest{Code: code}, out); r.Status != "ok" {
+		t.Fatalf("reply = %+v", r)
+	}
+	if len(out.shown) != 1 {
+		t.Fatalf("displays = %d, want the timeline", len(out.shown))
+	}
+	html, _ := out.shown[0].Data["text/html"].(string)
+	plain, _ := out.shown[0].Data["text/plain"].(string)
+	if !strings.Contains(html, "<svg") || !strings.Contains(html, "line 3") {
+		t.Errorf("timeline lacks the svg or the goroutine's line: %.300s", html)
+	}
+	if !strings.Contains(plain, "at most 1 running at once") || !strings.Contains(plain, "GOMAXPROCS 1") {
+		t.Errorf("summary = %q", plain)
+	}
+
+	if r := h.Execute(ctx, kernel.ExecuteRequest{Code: "x := 1\n%%trace"}, &recorder{}); r.Status != "error" || r.Ename != "UsageError" {
+		t.Errorf("%%%%trace on a later line: %+v", r)
+	}
+	out = &recorder{}
+	if r := h.Execute(ctx, kernel.ExecuteRequest{Code: "%trace on"}, out); r.Status != "ok" || !strings.Contains(out.stream("stdout"), "on") {
+		t.Fatalf("%%trace on: %+v %q", r, out.stream("stdout"))
+	}
+	out = &recorder{}
+	h.Execute(ctx, kernel.ExecuteRequest{Code: "1 + 1"}, out)
+	if len(out.shown) != 1 {
+		t.Errorf("%%trace on: %d displays, want the timeline", len(out.shown))
+	}
+	h.Execute(ctx, kernel.ExecuteRequest{Code: "%trace off"}, &recorder{})
+	out = &recorder{}
+	h.Execute(ctx, kernel.ExecuteRequest{Code: "1 + 1"}, out)
+	if len(out.shown) != 0 {
+		t.Errorf("%%trace off: %d displays", len(out.shown))
+	}
+}

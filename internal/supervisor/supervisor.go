@@ -184,6 +184,19 @@ func (w *worker) wait() {
 // Ename "WorkerDied" (or "Interrupted" when it was killed for ignoring an
 // interrupt), and a fresh worker is started before Execute returns.
 func (s *Supervisor) Execute(ctx context.Context, code string, allowStdin bool, out kernel.Output) Result {
+	return s.ExecuteCell(ctx, Cell{Code: code, AllowStdin: allowStdin}, out)
+}
+
+// Cell is one cell to run, with how to run it.
+type Cell struct {
+	Code       string
+	AllowStdin bool
+	// Trace runs the cell under the execution tracer when set.
+	Trace *wire.Trace
+}
+
+// ExecuteCell is Execute with every option a cell can have.
+func (s *Supervisor) ExecuteCell(ctx context.Context, cell Cell, out kernel.Output) Result {
 	w, note, err := s.ensure(ctx)
 	if note != "" {
 		out.Stream("stderr", note)
@@ -194,7 +207,7 @@ func (s *Supervisor) Execute(ctx context.Context, code string, allowStdin bool, 
 	if err != nil { // the start hook failed; the worker itself is fine
 		out.Stream("stderr", fmt.Sprintf("[%v]\n", err))
 	}
-	r := s.run(ctx, w, code, allowStdin, out)
+	r := s.run(ctx, w, cell, out)
 	if !r.Restarted {
 		return r
 	}
@@ -224,7 +237,7 @@ func (s *Supervisor) isClosed() bool {
 }
 
 // run runs one cell on w and waits for its result, enforcing interrupts.
-func (s *Supervisor) run(ctx context.Context, w *worker, code string, allowStdin bool, out kernel.Output) Result {
+func (s *Supervisor) run(ctx context.Context, w *worker, in Cell, out kernel.Output) Result {
 	s.execMu.Lock()
 	defer s.execMu.Unlock()
 
@@ -249,7 +262,7 @@ func (s *Supervisor) run(ctx context.Context, w *worker, code string, allowStdin
 	w.mu.Unlock()
 
 	// A failed write means the worker is dying; its death ends the cell.
-	w.reply(wire.Request{Kind: wire.KindExecute, ID: c.id, Code: code, AllowStdin: allowStdin})
+	w.reply(wire.Request{Kind: wire.KindExecute, ID: c.id, Code: in.Code, AllowStdin: in.AllowStdin, Trace: in.Trace})
 
 	var kill <-chan time.Time
 	ctxDone := ctx.Done()

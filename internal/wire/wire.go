@@ -49,9 +49,20 @@ type Request struct {
 	ID         int64  `json:"id,omitempty"`
 	Code       string `json:"code,omitempty"`
 	AllowStdin bool   `json:"allow_stdin,omitempty"`
+	// Trace, when set, runs the cell under the Go execution tracer.
+	Trace *Trace `json:"trace,omitempty"`
 	// Value and Err answer an input request.
 	Value string `json:"value,omitempty"`
 	Err   string `json:"err,omitempty"`
+}
+
+// Trace asks for a traced cell.
+type Trace struct {
+	// Procs, when positive, is GOMAXPROCS for the cell; the previous
+	// value comes back afterwards.
+	Procs int `json:"procs,omitempty"`
+	// Out, when set, is a file to write the raw trace to.
+	Out string `json:"out,omitempty"`
 }
 
 // Event is one message from the worker to the kernel.

@@ -15,6 +15,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -22,6 +23,8 @@ import (
 
 	"github.com/juggler-kernel/juggler/internal/eval"
 	"github.com/juggler-kernel/juggler/internal/render"
+	"github.com/juggler-kernel/juggler/internal/timeline"
+	"github.com/juggler-kernel/juggler/internal/tracer"
 	"github.com/juggler-kernel/juggler/internal/wire"
 )
 
@@ -152,7 +155,14 @@ func (w *worker) runCell(sess *eval.Session, req wire.Request) {
 	w.current = c
 	w.mu.Unlock()
 
+	var traced *tracing
+	if req.Trace != nil {
+		traced = w.startTrace(*req.Trace)
+	}
 	res, err := sess.Run(ctx, req.ID, req.Code)
+	if traced != nil {
+		w.showTrace(traced, req.ID)
+	}
 	if err == nil {
 		if notes := eval.Describe(sess.Blocked(req.ID), "still "); len(notes) > 0 {
 			// A goroutine left blocked is a leak more often than not; say
@@ -254,4 +264,57 @@ func (s *stdin) Read(p []byte) (int, error) {
 	n := copy(p, s.buf)
 	s.buf = s.buf[n:]
 	return n, nil
+}
+
+// tracing is a traced cell in progress.
+type tracing struct {
+	spec    wire.Trace
+	capture *tracer.Capture
+	procs   int // GOMAXPROCS to restore, or 0
+}
+
+// startTrace sets GOMAXPROCS and starts the tracer for a cell. A trace that
+// cannot start (the cell's own code may hold the process's one tracer) is
+// said on stderr, and the cell runs untraced.
+func (w *worker) startTrace(spec wire.Trace) *tracing {
+	t := &tracing{spec: spec}
+	if spec.Procs > 0 {
+		t.procs = runtime.GOMAXPROCS(spec.Procs)
+	}
+	c, err := tracer.Start()
+	if err != nil {
+		fmt.Fprintf(w.stderr, "juggler: this cell runs untraced: %v\n", err)
+		if t.procs > 0 {
+			runtime.GOMAXPROCS(t.procs)
+		}
+		return nil
+	}
+	t.capture = c
+	return t
+}
+
+// showTrace stops the tracer and shows the cell's timeline and summary.
+func (w *worker) showTrace(t *tracing, cell int64) {
+	tr, raw, err := t.capture.Stop()
+	if t.procs > 0 {
+		runtime.GOMAXPROCS(t.procs)
+	}
+	if t.spec.Out != "" && raw != nil {
+		if werr := os.WriteFile(t.spec.Out, raw, 0o644); werr != nil {
+			fmt.Fprintf(w.stderr, "juggler: write the trace: %v\n", werr)
+		} else {
+			fmt.Fprintf(w.stderr, "juggler: trace written to %s (open it with go tool trace)\n", t.spec.Out)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(w.stderr, "juggler: the trace could not be read: %v\n", err)
+		return
+	}
+	w.Display(wire.Bundle{
+		Data: map[string]any{
+			render.HTML:  timeline.HTML(tr),
+			render.Plain: timeline.Summary(tr),
+		},
+		Metadata: map[string]any{},
+	}, false)
 }
