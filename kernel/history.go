@@ -28,6 +28,9 @@ type history struct {
 	session int            // current session number
 	path    string         // JSON-lines file; "" keeps history in memory
 	log     *log.Logger
+
+	fileMu sync.Mutex // guards file and serialises appends
+	file   *os.File   // path opened for appending, at the first entry
 }
 
 // openHistory loads path (if set and present) and starts a new session
@@ -100,18 +103,37 @@ func (h *history) appendFile(e historyEntry) error {
 	if err != nil {
 		return fmt.Errorf("encode entry: %w", err)
 	}
-	f, err := os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		return fmt.Errorf("append: %w", err)
+	h.fileMu.Lock()
+	defer h.fileMu.Unlock()
+	// The file stays open: opening it for every cell cost more than the
+	// rest of a trivial cell's bookkeeping. O_APPEND keeps each line whole
+	// even if another kernel appends to the same file.
+	if h.file == nil {
+		f, err := os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return fmt.Errorf("append: %w", err)
+		}
+		h.file = f
 	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return fmt.Errorf("append %s: %w", h.path, err)
-	}
-	if err := f.Close(); err != nil {
+	if _, err := h.file.Write(append(b, '\n')); err != nil {
+		// Reopen next time: the file may have been removed or replaced.
+		h.file.Close()
+		h.file = nil
 		return fmt.Errorf("append %s: %w", h.path, err)
 	}
 	return nil
+}
+
+// close closes the history file; a later entry opens it again.
+func (h *history) close() {
+	h.fileMu.Lock()
+	defer h.fileMu.Unlock()
+	if h.file != nil {
+		if err := h.file.Close(); err != nil {
+			h.log.Printf("history: close %s: %v", h.path, err)
+		}
+		h.file = nil
+	}
 }
 
 // historyRequest is history_request's content.

@@ -190,6 +190,7 @@ func (k *kernel) run(ctx context.Context) error {
 	case <-time.After(stopGrace):
 		k.log.Printf("stopping with a request still running")
 	}
+	k.hist.close()
 	return err
 }
 

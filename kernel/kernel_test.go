@@ -51,6 +51,12 @@ func (f *fakeHandler) Execute(ctx context.Context, req ExecuteRequest, out Outpu
 		out.Display(MimeBundle{Data: map[string]any{"text/html": "<b>x</b>"}, Transient: map[string]any{"display_id": "d1"}})
 		out.UpdateDisplay(MimeBundle{Data: map[string]any{"text/html": "<b>y</b>"}, Transient: map[string]any{"display_id": "d1"}})
 		out.ClearOutput(true)
+	case "result":
+		out.Result(MimeBundle{Data: map[string]any{"text/plain": "1"}})
+	default:
+		if text, ok := strings.CutPrefix(req.Code, "echo:"); ok {
+			out.Stream("stdout", text)
+		}
 	case "fail":
 		return ExecuteReply{Status: "error", Ename: "Boom", Evalue: "it failed", Traceback: []string{"line 1"}}
 	case "fail-after-queue":
@@ -109,7 +115,7 @@ func (f *fakeHandler) Shutdown(restart bool) {
 }
 
 // freePorts finds n free TCP ports on 127.0.0.1.
-func freePorts(t *testing.T, n int) []int {
+func freePorts(t testing.TB, n int) []int {
 	t.Helper()
 	var ports []int
 	var ls []net.Listener
@@ -129,7 +135,7 @@ func freePorts(t *testing.T, n int) []int {
 
 // testKernel is a running kernel and a connected client.
 type testKernel struct {
-	t      *testing.T
+	t      testing.TB
 	conn   ConnectionInfo
 	h      *fakeHandler
 	k      *kernel
@@ -158,7 +164,7 @@ func (s *syncBuffer) String() string {
 // startKernel runs a kernel with a fake handler on free ports. Before the
 // client connects, a silent TCP connection is opened to shell: zmq4 alone
 // would wait for its handshake forever and never accept the client.
-func startKernel(t *testing.T, opts Options) *testKernel {
+func startKernel(t testing.TB, opts Options) *testKernel {
 	t.Helper()
 	p := freePorts(t, 5)
 	conn := ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], IOPubPort: p[1],
@@ -166,7 +172,7 @@ func startKernel(t *testing.T, opts Options) *testKernel {
 	return startKernelOn(t, conn, opts)
 }
 
-func startKernelOn(t *testing.T, conn ConnectionInfo, opts Options) *testKernel {
+func startKernelOn(t testing.TB, conn ConnectionInfo, opts Options) *testKernel {
 	t.Helper()
 	logs := &syncBuffer{}
 	opts.Log = log.New(logs, "", 0)
@@ -207,7 +213,7 @@ func startKernelOn(t *testing.T, conn ConnectionInfo, opts Options) *testKernel 
 
 // client is a Jupyter client made of zmq4 DEALER, SUB and REQ sockets.
 type client struct {
-	t                     *testing.T
+	t                     testing.TB
 	sign                  signer
 	shell, control, stdin zmq4.Socket
 	iopub                 zmq4.Socket
@@ -215,7 +221,7 @@ type client struct {
 	stdinCh, iopubCh      chan *Message
 }
 
-func newClient(t *testing.T, conn ConnectionInfo, id string) *client {
+func newClient(t testing.TB, conn ConnectionInfo, id string) *client {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &client{t: t, sign: signer{key: []byte(conn.Key)}}
@@ -348,7 +354,7 @@ func (c *client) waitIOPub() {
 	c.t.Fatal("iopub never delivered a message")
 }
 
-func content(t *testing.T, m *Message) map[string]any {
+func content(t testing.TB, m *Message) map[string]any {
 	t.Helper()
 	var v map[string]any
 	if err := json.Unmarshal(m.Content, &v); err != nil {
@@ -358,7 +364,7 @@ func content(t *testing.T, m *Message) map[string]any {
 }
 
 // types lists the msg_types of msgs, with the state for status messages.
-func types(t *testing.T, msgs []*Message) string {
+func types(t testing.TB, msgs []*Message) string {
 	var s []string
 	for _, m := range msgs {
 		if m.Header.MsgType == "status" {

@@ -89,14 +89,19 @@ func newCoalescer(l *log.Logger) *coalescer {
 
 var markPrefix = []byte(wire.SyncPrefix)
 
-// write takes bytes read from stream i.
+// write takes bytes read from stream i. The flush timer is nudged only
+// when text came: most writes around an event are just its sync mark.
 func (c *coalescer) write(i int, p []byte) {
 	c.mu.Lock()
 	st := &c.s[i]
 	st.raw = append(st.raw, p...)
+	shown, dropped := st.shown, st.dropped
 	c.parse(st)
+	text := st.shown != shown || st.dropped != dropped
 	c.mu.Unlock()
-	c.nudge()
+	if text {
+		c.nudge()
+	}
 }
 
 // closeStream records the end of stream i.
@@ -354,14 +359,19 @@ func (c *coalescer) syncPoint(seq uint64, act func(out kernel.Output)) {
 	}
 }
 
-// allow lets text with epoch < n be passed on.
+// allow lets text with epoch < n be passed on, nudging the flush timer
+// when that made text ready.
 func (c *coalescer) allow(n uint64) {
 	c.mu.Lock()
+	ready := false
 	if n > c.allowed {
 		c.allowed = n
+		ready = c.pendingLocked() > 0
 	}
 	c.mu.Unlock()
-	c.nudge()
+	if ready {
+		c.nudge()
+	}
 }
 
 // waitMarks waits until both streams have shown sync mark seq, ended, or
