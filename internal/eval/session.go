@@ -35,6 +35,9 @@ const (
 	runtimeName = "__jg"
 )
 
+// watchAfter is how long a cell runs before the deadlock watch starts.
+const watchAfter = 300 * time.Millisecond
+
 // flowMark starts every evaluation of statements: the tracer learns which
 // goroutine runs the cell's own flow (yaegi runs each evaluation on a
 // goroutine of its own). It sits on the line before the cell's first //line
@@ -193,7 +196,10 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 	s.goroutines.cell.Store(id)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	go s.watch(ctx, cancel)
+	// Most cells end long before a deadlock could be told from a pause, so
+	// the watch starts only once the cell has run a while.
+	watch := time.AfterFunc(watchAfter, func() { s.watch(ctx, cancel) })
+	defer watch.Stop()
 	s.stderr.reset()
 	if err := s.importAll(ctx, c); err != nil {
 		return Result{}, err
@@ -235,6 +241,19 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 // at compile time, before anything runs; then the expression is run as a
 // plain statement.
 func (s *Session) runLast(ctx context.Context, before string, c *cell.Cell) (Result, error) {
+	if c.LastCall == "" {
+		// An expression that is not a call has exactly one value, which
+		// yaegi returns itself: no helper needed (it costs a global frame
+		// slot per evaluation, which yaegi copies on every later one).
+		v, err := s.in.EvalWithContext(ctx, flowMark+before+c.Last)
+		if err != nil {
+			return Result{}, s.failure(ctx, err)
+		}
+		if v.IsValid() && v.CanInterface() {
+			return Result{Values: []any{v.Interface()}, HasValue: true}, nil
+		}
+		return Result{Values: []any{nil}, HasValue: true}, nil
+	}
 	s.show()
 	_, err := s.in.EvalWithContext(ctx, flowMark+before+"\n"+runtimeName+".Show("+c.Last+",\n)")
 	if err != nil {

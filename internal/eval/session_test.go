@@ -94,6 +94,11 @@ func TestValues(t *testing.T) {
 		{"call without result", []string{"func none() {}", "none()"}, ""},
 		{"no trailing expression", []string{"z := 2"}, ""},
 		{"magic lines are blank", []string{"%help\n1 + 1"}, "2"},
+		{"struct variable", []string{"type P struct{ X int }", "p := P{1}", "p"}, "{X:1}"},
+		{"channel receive", []string{"ch := make(chan int, 1)\nch <- 5\n<-ch"}, "5"},
+		{"map index", []string{`m := map[string]int{"a": 1}`, `m["a"]`}, "1"},
+		{"nil error", []string{"var err error", "err"}, "nil"},
+		{"conversion", []string{"float64(3) / 2"}, "1.5"},
 		{"stdin via fmt.Scanln", []string{"var s string\nfmt.Scanln(&s)\ns"}, `"hello"`},
 	}
 	for _, tt := range tests {
