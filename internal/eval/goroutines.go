@@ -48,8 +48,7 @@ func (g *goroutines) start(line int, fn string, run func()) {
 	g.live[gr.ID] = gr
 	g.mu.Unlock()
 	go func() {
-		id := goid()
-		tracer.LabelGoroutine(gr.Cell, line, fn)
+		id := tracer.LabelGoroutine(gr.Cell, line, fn)
 		g.mu.Lock()
 		gr.GoID = id
 		g.mu.Unlock()

@@ -151,13 +151,3 @@ func parseGoroutine(text string) (gstate, bool) {
 	}
 	return s, true
 }
-
-// goid returns the calling goroutine's ID.
-func goid() int64 {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	s := strings.TrimPrefix(string(buf[:n]), "goroutine ")
-	id, _, _ := strings.Cut(s, " ")
-	v, _ := strconv.ParseInt(id, 10, 64) // the runtime always writes a number here
-	return v
-}

@@ -48,12 +48,15 @@ var registry struct {
 //
 // Call it as the first thing on the new goroutine. It costs about a
 // microsecond without a trace (to read the goroutine's ID for the registry
-// that lets later traces name it) and a trace event with one.
-func LabelGoroutine(cell int64, line int, fn string) {
-	remember(goid(), label{cell: cell, line: line, fn: fn})
+// that lets later traces name it) and a trace event with one. It returns
+// the goroutine's runtime ID, which callers need too, so it is read once.
+func LabelGoroutine(cell int64, line int, fn string) int64 {
+	id := goid()
+	remember(id, label{cell: cell, line: line, fn: fn})
 	if trace.IsEnabled() {
 		trace.Log(context.Background(), catGo, strconv.FormatInt(cell, 10)+" "+strconv.Itoa(line)+" "+fn)
 	}
+	return id
 }
 
 // LabelCellFlow marks the calling goroutine as running the main flow of cell
