@@ -75,6 +75,42 @@ type Cell struct {
 	Uses map[string][]string
 	// Defines lists the top-level names the cell declares.
 	Defines []string
+	// Defs are the cell's const, type, func and method declarations, one
+	// by one, so a session can keep them and run them again.
+	Defs []Def
+	// Vars are the variables the cell declares at top level, with `var`
+	// or `:=`.
+	Vars []Var
+}
+
+// Def is one top-level declaration other than a variable.
+type Def struct {
+	// Names are the names it declares; a method is named "T.M".
+	Names []string
+	Kind  DefKind
+	// Src is its source (after rewriting), with a //line directive.
+	Src string
+	// Refs are the identifiers it uses: the names it depends on.
+	Refs []string
+}
+
+// DefKind is the kind of a Def.
+type DefKind string
+
+// Kinds of Def.
+const (
+	KindConst  DefKind = "const"
+	KindType   DefKind = "type"
+	KindFunc   DefKind = "func"
+	KindMethod DefKind = "method"
+)
+
+// Var is a variable a cell declares.
+type Var struct {
+	Name string
+	// Type is its type as written (`P`, `*P`, `map[string]int`) when the
+	// declaration shows it, or "".
+	Type string
 }
 
 // Error is a syntax error at a cell position.
@@ -119,6 +155,7 @@ func Parse(code string) (*Cell, error) {
 			continue
 		}
 		var node ast.Node
+		var declFile *ast.File
 		prefix := "package p;" + directive(line, col)
 		if p.kind == Stmt {
 			prefix = "package p; func _() {" + directive(line, col)
@@ -136,6 +173,7 @@ func Parse(code string) (*Cell, error) {
 			for _, d := range f.Decls {
 				c.Defines = append(c.Defines, declNames(d)...)
 			}
+			declFile = f
 		} else {
 			f, err := parser.ParseFile(fset, "", whole, 0)
 			if err != nil {
@@ -145,6 +183,7 @@ func Parse(code string) (*Cell, error) {
 			node = body
 			for _, s := range body.List {
 				c.Defines = append(c.Defines, stmtNames(s)...)
+				c.Vars = append(c.Vars, stmtVars(s, whole, fset)...)
 			}
 			if i == len(pieces)-1 && len(body.List) == 1 {
 				if es, ok := body.List[0].(*ast.ExprStmt); ok {
@@ -155,6 +194,11 @@ func Parse(code string) (*Cell, error) {
 		collect(node, declared, uses)
 		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }}
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
+		if declFile != nil {
+			for _, d := range declFile.Decls {
+				c.addDecl(d, r)
+			}
+		}
 		if p.kind == Stmt && lastPiece.start == p.start && lastExpr != nil {
 			lastPiece.text = p.text
 		}
@@ -439,4 +483,159 @@ func collect(n ast.Node, declared map[string]bool, uses map[string]map[string]bo
 		}
 		return true
 	})
+}
+
+// addDecl records one declaration of a declaration piece.
+func (c *Cell) addDecl(d ast.Decl, r *rewriter) {
+	pos := r.fset.Position(d.Pos())
+	src := directive(pos.Line, pos.Column) + r.text(d)
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			c.Defs = append(c.Defs, Def{Names: []string{d.Name.Name}, Kind: KindFunc, Src: src, Refs: refs(d)})
+			return
+		}
+		if t := receiverType(d.Recv); t != "" {
+			c.Defs = append(c.Defs, Def{Names: []string{t + "." + d.Name.Name}, Kind: KindMethod, Src: src, Refs: refs(d)})
+		}
+	case *ast.GenDecl:
+		switch d.Tok {
+		case token.VAR:
+			for _, spec := range d.Specs {
+				c.Vars = append(c.Vars, specVars(spec.(*ast.ValueSpec), r.src, r.fset)...)
+			}
+		case token.CONST, token.TYPE:
+			kind := KindConst
+			if d.Tok == token.TYPE {
+				kind = KindType
+			}
+			c.Defs = append(c.Defs, Def{Names: declNames(d), Kind: kind, Src: src, Refs: refs(d)})
+		}
+	}
+}
+
+// receiverType is the base type name of a method's receiver: T for
+// (t T), (t *T) and (t T[K]).
+func receiverType(recv *ast.FieldList) string {
+	if recv == nil || len(recv.List) == 0 {
+		return ""
+	}
+	e := recv.List[0].Type
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.IndexListExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
+}
+
+// refs lists the identifiers n uses, selectors' member names aside.
+func refs(n ast.Node) []string {
+	seen := map[string]bool{}
+	var out []string
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(x.X, visit)
+			return false
+		case *ast.Ident:
+			if !seen[x.Name] {
+				seen[x.Name] = true
+				out = append(out, x.Name)
+			}
+		}
+		return true
+	}
+	ast.Inspect(n, visit)
+	return out
+}
+
+// stmtVars lists the variables a top-level statement declares.
+func stmtVars(s ast.Stmt, src string, fset *token.FileSet) []Var {
+	switch s := s.(type) {
+	case *ast.AssignStmt:
+		if s.Tok != token.DEFINE {
+			return nil
+		}
+		var out []Var
+		for i, e := range s.Lhs {
+			id, ok := e.(*ast.Ident)
+			if !ok || id.Name == "_" {
+				continue
+			}
+			v := Var{Name: id.Name}
+			if len(s.Lhs) == len(s.Rhs) {
+				v.Type = typeOf(s.Rhs[i], src, fset)
+			}
+			out = append(out, v)
+		}
+		return out
+	case *ast.DeclStmt:
+		if g, ok := s.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			var out []Var
+			for _, spec := range g.Specs {
+				out = append(out, specVars(spec.(*ast.ValueSpec), src, fset)...)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+func specVars(spec *ast.ValueSpec, src string, fset *token.FileSet) []Var {
+	var out []Var
+	for i, id := range spec.Names {
+		if id.Name == "_" {
+			continue
+		}
+		v := Var{Name: id.Name}
+		switch {
+		case spec.Type != nil:
+			v.Type = nodeText(spec.Type, src, fset)
+		case len(spec.Values) == len(spec.Names):
+			v.Type = typeOf(spec.Values[i], src, fset)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// typeOf is the type of e when its syntax shows it: a composite literal,
+// its address, new(T) or make(T, ...).
+func typeOf(e ast.Expr, src string, fset *token.FileSet) string {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		if x.Type != nil {
+			return nodeText(x.Type, src, fset)
+		}
+	case *ast.UnaryExpr:
+		if lit, ok := x.X.(*ast.CompositeLit); ok && x.Op == token.AND && lit.Type != nil {
+			return "*" + nodeText(lit.Type, src, fset)
+		}
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) > 0 {
+			switch id.Name {
+			case "new":
+				return "*" + nodeText(x.Args[0], src, fset)
+			case "make":
+				return nodeText(x.Args[0], src, fset)
+			}
+		}
+	}
+	return ""
+}
+
+func nodeText(n ast.Node, src string, fset *token.FileSet) string {
+	return src[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset]
 }

@@ -116,3 +116,30 @@ func TestClauseSemicolons(t *testing.T) {
 		}
 	}
 }
+
+func TestDefsAndVars(t *testing.T) {
+	c, err := Parse("type P struct{ X int }\nfunc (p *P) Get() int { return p.X + base }\nconst (\n\tA = iota\n\tB\n)\nfunc f() {}\nvar q P\nvar n = 3\np := P{1}\npp := &P{2}\nm := make(map[string]int)\nk, err := strconv.Atoi(\"1\")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var defs []string
+	for _, d := range c.Defs {
+		defs = append(defs, string(d.Kind)+":"+strings.Join(d.Names, ","))
+	}
+	if want := []string{"type:P", "method:P.Get", "const:A,B", "func:f"}; !reflect.DeepEqual(defs, want) {
+		t.Errorf("defs = %v, want %v", defs, want)
+	}
+	if !strings.Contains(c.Defs[1].Src, "//line _.go:2:1\nfunc (p *P) Get()") {
+		t.Errorf("method source = %q", c.Defs[1].Src)
+	}
+	if !reflect.DeepEqual(c.Defs[1].Refs, []string{"p", "P", "Get", "int", "base"}) {
+		t.Errorf("refs = %v", c.Defs[1].Refs)
+	}
+	var vars []string
+	for _, v := range c.Vars {
+		vars = append(vars, v.Name+":"+v.Type)
+	}
+	if want := []string{"q:P", "n:", "p:P", "pp:*P", "m:map[string]int", "k:", "err:"}; !reflect.DeepEqual(vars, want) {
+		t.Errorf("vars = %v, want %v", vars, want)
+	}
+}

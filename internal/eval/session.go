@@ -55,8 +55,15 @@ type Options struct {
 
 // Session is one interpreter and what the cells run so far have defined.
 type Session struct {
+	opts   Options
 	in     *interp.Interpreter
 	stderr *traceWriter
+	// store keeps what cells defined, as source, to rebuild the
+	// interpreter from when a redefinition needs it.
+	store store
+	// notes are what the last cell should tell the user besides its
+	// output (variables a rebuild could not keep).
+	notes []string
 
 	// imported maps an import path to the name it was imported as.
 	imported map[string]string
@@ -141,18 +148,30 @@ func New(o Options) (*Session, error) {
 		return nil, fmt.Errorf("eval: %w", err)
 	}
 	tw := &traceWriter{w: o.Stderr}
-	in := interp.New(interp.Options{
-		Stdout:       o.Stdout,
-		Stderr:       tw,
-		Stdin:        o.Stdin,
-		Unrestricted: true,
-		Env:          os.Environ(),
-	})
-	s := &Session{in: in, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
+	s := &Session{opts: o, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}}
 	s.timers = &timers{}
 	s.stop = make(chan struct{})
-	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(o.Display), s.timers.symbols(), {
+	in, err := s.newInterp()
+	if err != nil {
+		return nil, err
+	}
+	s.in = in
+	return s, nil
+}
+
+// newInterp makes an interpreter with the standard library, the display
+// package and the kernel's helpers: the session's first, and each one a
+// rebuild starts from.
+func (s *Session) newInterp() (*interp.Interpreter, error) {
+	in := interp.New(interp.Options{
+		Stdout:       s.opts.Stdout,
+		Stderr:       s.stderr,
+		Stdin:        s.opts.Stdin,
+		Unrestricted: true,
+		Env:          os.Environ(),
+	})
+	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(s.opts.Display), s.timers.symbols(), {
 		runtimePath + "/" + runtimePath: {
 			"Show": reflect.ValueOf(s.show),
 			"Go":   reflect.ValueOf(s.goroutines.start),
@@ -168,7 +187,7 @@ func New(o Options) (*Session, error) {
 	if _, err := in.Eval(fmt.Sprintf("import %s %q", runtimeName, runtimePath)); err != nil {
 		return nil, fmt.Errorf("eval: import runtime helpers: %w", err)
 	}
-	return s, nil
+	return in, nil
 }
 
 func (s *Session) show(vs ...any) {
@@ -201,9 +220,43 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 	watch := time.AfterFunc(watchAfter, func() { s.watch(ctx, cancel) })
 	defer watch.Stop()
 	s.stderr.reset()
+	s.notes = nil
 	if err := s.importAll(ctx, c); err != nil {
 		return Result{}, err
 	}
+	rebuilt := false
+	if s.store.needsRebuild(c) {
+		// When the rebuild fails the cell runs as it is: its own errors,
+		// if it has any, say what is wrong better than the rebuild can.
+		rebuilt = s.rebuild(ctx, s.store.merge(c), c.Vars) == nil
+	}
+	res, err := s.runChunks(ctx, c)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Name == "CompileError" && len(c.Defines) > 0 {
+			// The cell did not compile, but yaegi may have defined some
+			// of its names already: go back to the session as it was.
+			if rerr := s.rebuild(ctx, s.store, nil); rerr != nil {
+				s.notes = append(s.notes, fmt.Sprintf("the session could not be put back as it was before this cell: %v", rerr))
+			}
+		} else if rebuilt {
+			s.store = s.store.merge(c)
+		}
+		return Result{}, err
+	}
+	s.store = s.store.merge(c)
+	for _, n := range c.Defines {
+		s.names[n] = true
+	}
+	return res, nil
+}
+
+// Notes returns what the last cell should tell the user besides its output
+// and errors: variables that a rebuild of the session could not keep.
+func (s *Session) Notes() []string { return s.notes }
+
+// runChunks evaluates the cell's pieces in order.
+func (s *Session) runChunks(ctx context.Context, c *cell.Cell) (Result, error) {
 	chunks := c.Chunks
 	// The final expression runs in the same evaluation as the statements
 	// before it: yaegi compiling a new piece while goroutines of the last
@@ -222,17 +275,10 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 			return Result{}, s.failure(ctx, err)
 		}
 	}
-	var res Result
-	if c.Last != "" {
-		res, err = s.runLast(ctx, before, c)
-		if err != nil {
-			return Result{}, err
-		}
+	if c.Last == "" {
+		return Result{}, nil
 	}
-	for _, n := range c.Defines {
-		s.names[n] = true
-	}
-	return res, nil
+	return s.runLast(ctx, before, c)
 }
 
 // runLast evaluates the statements before the cell's final expression and

@@ -312,3 +312,65 @@ func TestBlockedReport(t *testing.T) {
 	// The goroutines stay blocked: a next cell would race with them inside
 	// yaegi (its global frame), which -race reports.
 }
+
+func TestRedefinition(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"func seen by earlier funcs", []string{"func f() int { return 1 }", "func g() int { return f() * 10 }", "func f() int { return 2 }", "g()"}, "20"},
+		{"func redefined alone", []string{"func f() int { return 1 }", "func f() int { return 3 }", "f()"}, "3"},
+		{"method redefined", []string{"type P struct{ X int }", "func (p P) Show() string { return fmt.Sprint(\"v1 \", p.X) }", "p := P{7}",
+			"func (p P) Show() string { return fmt.Sprint(\"v2 \", p.X) }", "p.Show()"}, `"v2 7"`},
+		{"struct gains a field, values of other types kept", []string{"type P struct{ X int }", "n := 41", "type P struct{ X, Y int }", "P{1, 2}.Y + n"}, "43"},
+		{"const seen by funcs", []string{"const k = 2", "func times(x int) int { return x * k }", "const k = 3", "times(5)"}, "15"},
+		{"values of the redefined type's neighbours kept", []string{"type P struct{ X int }", "m := map[string]P{\"a\": {4}}", "pp := &P{5}", "s := []string{\"x\"}",
+			"func (p P) Twice() int { return 2 * p.X }", "func (p P) Twice() int { return 3 * p.X }", "m[\"a\"].Twice() + pp.Twice() + len(s)"}, "28"},
+		{"same code rerun is not a redefinition", []string{"func f() int { return 1 }", "x := 5", "func f() int { return 1 }", "x"}, "5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			got, err := run(t, s, tt.cells...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q (notes %q)", got, tt.want, s.Notes())
+			}
+		})
+	}
+}
+
+func TestRedefinedTypeDropsItsValues(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	if _, err := run(t, s, "type P struct{ X int }", "p := P{1}", "type P struct{ X, Y int }"); err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(s.Notes(), "\n"); !strings.Contains(notes, "p was not kept: its type changed") {
+		t.Errorf("notes = %q", notes)
+	}
+}
+
+// A cell that does not compile leaves the session as it was.
+func TestFailedCellLeavesSession(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	if _, err := run(t, s, "x := 1", "func f() int { return 1 }"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := run(t, s, "v1 := 2\nfunc f() int { return 2 }\nx = 10\nv1 + \"s\"")
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "CompileError" || !strings.Contains(e.Value, "line 4") {
+		t.Fatalf("err = %v", err)
+	}
+	if got, err := run(t, s, "f()"); err != nil || got != "1" {
+		t.Errorf("f() after the failed cell = %q, %v; want 1", got, err)
+	}
+	if _, err := run(t, s, "v1"); err == nil {
+		t.Error("v1 is defined after the cell that declared it failed to compile")
+	}
+	if got, _ := run(t, s, "x"); got != "1" {
+		t.Errorf("x = %q, want 1", got)
+	}
+}

@@ -163,6 +163,9 @@ func (w *worker) runCell(sess *eval.Session, req wire.Request) {
 	if traced != nil {
 		w.showTrace(traced, req.ID)
 	}
+	for _, n := range sess.Notes() {
+		fmt.Fprintf(w.stderr, "note: %s\n", n)
+	}
 	if err == nil {
 		if notes := eval.Describe(sess.Blocked(req.ID), "still "); len(notes) > 0 {
 			// A goroutine left blocked is a leak more often than not; say
