@@ -81,6 +81,9 @@ type Cell struct {
 	// Vars are the variables the cell declares at top level, with `var`
 	// or `:=`.
 	Vars []Var
+	// Ranges are its range statements over values that are not evidently
+	// collections (an integer or a function the interpreter may reject).
+	Ranges []Range
 }
 
 // Def is one top-level declaration other than a variable.
@@ -129,9 +132,21 @@ type piece struct {
 	text       string // the source after rewriting
 }
 
+// Options tell Parse what the session knows.
+type Options struct {
+	// IsInt tells whether a name the session defined is an integer, so
+	// that `range n` over it can be run as a counting loop.
+	IsInt func(name string) bool
+}
+
 // Parse splits code into its magics, imports and chunks.
-func Parse(code string) (*Cell, error) {
+func Parse(code string) (*Cell, error) { return ParseWith(code, Options{}) }
+
+// ParseWith is Parse with what the session knows.
+func ParseWith(code string, o Options) (*Cell, error) {
 	c := &Cell{Uses: map[string][]string{}}
+	ints := map[string]bool{}
+	isInt := func(name string) bool { return ints[name] || (o.IsInt != nil && o.IsInt(name)) }
 	src := blankMagics(code, c)
 	pieces, err := split(src)
 	if err != nil {
@@ -192,7 +207,8 @@ func Parse(code string) (*Cell, error) {
 			}
 		}
 		collect(node, declared, uses)
-		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }}
+		collectInts(node, ints)
+		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, isInt: isInt, ranges: &c.Ranges}
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
 		if declFile != nil {
 			for _, d := range declFile.Decls {

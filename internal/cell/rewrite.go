@@ -25,6 +25,13 @@ type rewriter struct {
 	base int    // offset in src of the piece
 	// line maps a position to the cell line.
 	line func(token.Pos) int
+	// isInt tells whether a name is an integer variable or constant (of
+	// the cell, or of the session); range over it is a counting loop.
+	isInt func(name string) bool
+	// ranges collects the range statements over something that is not
+	// evidently a collection, for a clear error if yaegi cannot range
+	// over it.
+	ranges *[]Range
 }
 
 type edit struct {
@@ -69,6 +76,14 @@ func (r *rewriter) edits(root ast.Node) []edit {
 		case *ast.ForStmt:
 			out = append(out, r.forVars(n)...)
 		case *ast.RangeStmt:
+			if r.intExpr(n.X) {
+				e, whole := r.rangeInt(n)
+				out = append(out, e)
+				return !whole // a whole-statement edit holds the body's rewrites
+			}
+			if r.ranges != nil && !isCollection(n.X) {
+				*r.ranges = append(*r.ranges, Range{Line: r.line(n.Pos()), X: r.text(n.X)})
+			}
 			out = append(out, r.rangeVars(n)...)
 		}
 		return true
@@ -251,4 +266,140 @@ func assigns(body *ast.BlockStmt, vars map[string]bool) bool {
 		return !found
 	})
 	return found
+}
+
+// Range is a range statement over something the syntax does not show to be
+// a slice, array, string, map or channel.
+type Range struct {
+	Line int
+	X    string
+}
+
+// collectInts adds to ints the names n declares as integers: from integer
+// expressions, integer types, or integer parameters.
+func collectInts(n ast.Node, ints map[string]bool) {
+	r := &rewriter{isInt: func(name string) bool { return ints[name] }}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
+				for i, e := range x.Lhs {
+					if id, ok := e.(*ast.Ident); ok && r.intExpr(x.Rhs[i]) {
+						ints[id.Name] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			typed := false
+			if id, ok := x.Type.(*ast.Ident); ok && intTypes[id.Name] {
+				typed = true
+			}
+			for i, id := range x.Names {
+				if typed || (x.Type == nil && i < len(x.Values) && r.intExpr(x.Values[i])) {
+					ints[id.Name] = true
+				}
+			}
+		case *ast.Field:
+			if id, ok := x.Type.(*ast.Ident); ok && intTypes[id.Name] {
+				for _, n := range x.Names {
+					ints[n.Name] = true
+				}
+			}
+		}
+		return true
+	})
+}
+
+// isCollection tells expressions that are evidently rangeable by yaegi.
+func isCollection(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CompositeLit, *ast.SliceExpr:
+		return true
+	case *ast.BasicLit:
+		return x.Kind == token.STRING
+	case *ast.UnaryExpr:
+		return x.Op == token.ARROW
+	}
+	return false
+}
+
+var intTypes = map[string]bool{
+	"int": true, "int8": true, "int16": true, "int32": true, "int64": true,
+	"uint": true, "uint8": true, "uint16": true, "uint32": true, "uint64": true,
+	"uintptr": true, "byte": true, "rune": true,
+}
+
+// intExpr tells whether e is evidently an integer: a literal, len or cap,
+// a conversion to an integer type, arithmetic on integers, or a name that
+// isInt knows.
+func (r *rewriter) intExpr(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return x.Kind == token.INT || x.Kind == token.CHAR
+	case *ast.Ident:
+		return r.isInt != nil && r.isInt(x.Name)
+	case *ast.UnaryExpr:
+		return (x.Op == token.SUB || x.Op == token.ADD || x.Op == token.XOR) && r.intExpr(x.X)
+	case *ast.BinaryExpr:
+		switch x.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR, token.AND_NOT:
+			return r.intExpr(x.X) || r.intExpr(x.Y)
+		case token.SHL, token.SHR:
+			return r.intExpr(x.X)
+		}
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 {
+			return id.Name == "len" || id.Name == "cap" || intTypes[id.Name]
+		}
+	}
+	return false
+}
+
+// pure tells expressions that can be evaluated more than once without
+// changing what the program does.
+func pure(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.BasicLit, *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return pure(x.X)
+	case *ast.UnaryExpr:
+		return x.Op != token.ARROW && pure(x.X)
+	case *ast.BinaryExpr:
+		return pure(x.X) && pure(x.Y)
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 && (id.Name == "len" || id.Name == "cap" || intTypes[id.Name]) {
+			return pure(x.Args[0])
+		}
+	}
+	return false
+}
+
+// rangeInt rewrites `for i := range n {` (Go 1.22), which yaegi cannot
+// run, into a counting loop whose variable has n's type and is fresh in
+// every iteration:
+//
+//	for __lv_i := n - n; __lv_i < n; __lv_i++ { i := __lv_i; _ = i;
+//
+// An n with side effects is evaluated once, in a block around the loop.
+func (r *rewriter) rangeInt(f *ast.RangeStmt) (e edit, whole bool) {
+	n := r.text(f.X)
+	pre, post := "", ""
+	if !pure(f.X) {
+		pre, post, n = "{ __lv_n := "+n+"; ", " }", "__lv_n"
+	}
+	counter, copy := "__lv_i", ""
+	if id, ok := f.Key.(*ast.Ident); ok && id.Name != "_" && f.Tok == token.DEFINE {
+		counter = "__lv_" + id.Name
+		copy = fmt.Sprintf(" %s := %s; _ = %s;", id.Name, counter, id.Name)
+	}
+	header := fmt.Sprintf("%sfor %s := %s - %s; %s < %s; %s++ {%s", pre, counter, n, n, counter, n, counter, copy)
+	start, brace := r.off(f.Pos()), r.off(f.Body.Lbrace)+1
+	if post == "" {
+		return edit{start, brace, header}, false
+	}
+	// The block must close after the loop's body: replace the whole
+	// statement, body included, with its inner rewrites applied.
+	body := r.apply(brace, r.off(f.End()), r.edits(f.Body))
+	return edit{start, r.off(f.End()), header + body + post}, true
 }

@@ -208,7 +208,7 @@ type Result struct {
 // Run runs code as cell id. ctx cancels it; a cell that deadlocks is
 // cancelled with an error that says so.
 func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error) {
-	c, err := cell.Parse(code)
+	c, err := cell.ParseWith(code, cell.Options{IsInt: s.isInt()})
 	if err != nil {
 		return Result{}, compileError(err)
 	}
@@ -232,6 +232,7 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 	}
 	res, err := s.runChunks(ctx, c)
 	if err != nil {
+		err = explainRange(err, c)
 		var e *Error
 		if errors.As(err, &e) && e.Name == "CompileError" && len(c.Defines) > 0 {
 			// The cell did not compile, but yaegi may have defined some
@@ -249,6 +250,45 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 		s.names[n] = true
 	}
 	return res, nil
+}
+
+// isInt returns the question cell.Parse asks about names it cannot see the
+// type of: is this variable or constant of the session an integer? The
+// session's variables are read once, at the first question.
+func (s *Session) isInt() func(string) bool {
+	var g map[string]reflect.Value
+	return func(name string) bool {
+		if g == nil {
+			var err error
+			if g, err = globals(s.in); err != nil {
+				g = map[string]reflect.Value{}
+			}
+		}
+		v, ok := g[name]
+		if !ok || !v.IsValid() {
+			return false
+		}
+		switch v.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			return true
+		}
+		return false
+	}
+}
+
+// explainRange replaces yaegi's bare "nil type", which is what it says for
+// a range over an integer or a function it did not see as such, with what
+// the user can do.
+func explainRange(err error, c *cell.Cell) error {
+	var e *Error
+	// yaegi fails at compile time with a panic it recovers itself.
+	if !errors.As(err, &e) || (e.Name != "CompileError" && e.Name != "panic") || !strings.HasSuffix(e.Value, "nil type") || len(c.Ranges) == 0 {
+		return err
+	}
+	r := c.Ranges[0]
+	msg := fmt.Sprintf("line %d: cannot range over %s: the interpreter ranges over slices, arrays, strings, maps, channels and integers it can tell are integers; for a function iterator (Go 1.23) call it with a yield func, for an integer write for i := 0; i < %s; i++", r.Line, r.X, r.X)
+	return &Error{Name: "CompileError", Value: msg, Traceback: []string{"CompileError: " + msg}}
 }
 
 // Notes returns what the last cell should tell the user besides its output

@@ -374,3 +374,42 @@ func TestFailedCellLeavesSession(t *testing.T) {
 		t.Errorf("x = %q, want 1", got)
 	}
 }
+
+func TestRangeOverInt(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"literal", []string{"s := 0\nfor i := range 5 {\n\ts += i\n}\ns"}, "10"},
+		{"cell variable", []string{"n := 4\nc := 0\nfor range n {\n\tc++\n}\nc"}, "4"},
+		{"session variable", []string{"var n int64 = 3", "var last int64\nfor i := range n {\n\tlast = i\n}\nlast"}, "2"},
+		{"session constant", []string{"const N = 3", "c := 0\nfor range N {\n\tc++\n}\nc"}, "3"},
+		{"parameter", []string{"func count(n int) int {\n\tc := 0\n\tfor range n {\n\t\tc++\n\t}\n\treturn c\n}", "count(6)"}, "6"},
+		{"len and once-evaluated call", []string{"calls := 0\nfunc three() int { calls++; return 3 }\nsum := 0\nfor i := range three() + len(\"ab\") {\n\tsum += i\n}\nsum*10 + calls"}, "101"},
+		{"per-iteration variable", []string{"ch := make(chan int, 3)\nfor i := range 3 {\n\tgo func() { ch <- i }()\n}\n<-ch + <-ch + <-ch"}, "3"},
+		{"slices still range", []string{"t := 0\nfor i, v := range []int{5, 6} {\n\tt += i * v\n}\nt"}, "6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			got, err := run(t, s, tt.cells...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			waitGoroutines(t, s)
+		})
+	}
+}
+
+func TestRangeOverFuncIsClear(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	_, err := run(t, s, "func seq(yield func(int) bool) { yield(1) }", "for v := range seq {\n\t_ = v\n}")
+	var e *Error
+	if !errors.As(err, &e) || !strings.Contains(e.Value, "line 1: cannot range over seq") {
+		t.Fatalf("err = %v", err)
+	}
+}
