@@ -137,6 +137,9 @@ type Options struct {
 	// IsInt tells whether a name the session defined is an integer, so
 	// that `range n` over it can be run as a counting loop.
 	IsInt func(name string) bool
+	// Defined tells whether the session defined a name, which then
+	// shadows a builtin of that name.
+	Defined func(name string) bool
 }
 
 // Parse splits code into its magics, imports and chunks.
@@ -147,6 +150,14 @@ func ParseWith(code string, o Options) (*Cell, error) {
 	c := &Cell{Uses: map[string][]string{}}
 	ints := map[string]bool{}
 	isInt := func(name string) bool { return ints[name] || (o.IsInt != nil && o.IsInt(name)) }
+	defined := func(name string) bool {
+		for _, n := range c.Defines {
+			if n == name {
+				return true
+			}
+		}
+		return o.Defined != nil && o.Defined(name)
+	}
 	src := blankMagics(code, c)
 	pieces, err := split(src)
 	if err != nil {
@@ -208,7 +219,7 @@ func ParseWith(code string, o Options) (*Cell, error) {
 		}
 		collect(node, declared, uses)
 		collectInts(node, ints)
-		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, isInt: isInt, ranges: &c.Ranges}
+		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, isInt: isInt, ranges: &c.Ranges, defined: defined}
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
 		if declFile != nil {
 			for _, d := range declFile.Decls {

@@ -32,7 +32,12 @@ type rewriter struct {
 	// evidently a collection, for a clear error if yaegi cannot range
 	// over it.
 	ranges *[]Range
+	// defined tells names the user defined, which shadow builtins.
+	defined func(name string) bool
 }
+
+// ClearFunc stands for the clear builtin, which yaegi lacks.
+const ClearFunc = "__jg.Clear"
 
 type edit struct {
 	start, end int // offsets in src
@@ -73,6 +78,12 @@ func (r *rewriter) edits(root ast.Node) []edit {
 		case *ast.GoStmt:
 			out = append(out, edit{r.off(n.Pos()), r.off(n.End()), r.goStmt(n)})
 			return false
+		case *ast.CallExpr:
+			// yaegi has no clear builtin (Go 1.21); the kernel's does the
+			// same, unless the user defined a clear of their own.
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "clear" && len(n.Args) == 1 && (r.defined == nil || !r.defined("clear")) {
+				out = append(out, edit{r.off(id.Pos()), r.off(id.End()), ClearFunc})
+			}
 		case *ast.ForStmt:
 			out = append(out, r.forVars(n)...)
 		case *ast.RangeStmt:

@@ -173,9 +173,10 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	})
 	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(s.opts.Display), s.timers.symbols(), {
 		runtimePath + "/" + runtimePath: {
-			"Show": reflect.ValueOf(s.show),
-			"Go":   reflect.ValueOf(s.goroutines.start),
-			"Flow": reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
+			"Show":  reflect.ValueOf(s.show),
+			"Clear": reflect.ValueOf(clearValue),
+			"Go":    reflect.ValueOf(s.goroutines.start),
+			"Flow":  reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
 		},
 		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
@@ -208,7 +209,7 @@ type Result struct {
 // Run runs code as cell id. ctx cancels it; a cell that deadlocks is
 // cancelled with an error that says so.
 func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error) {
-	c, err := cell.ParseWith(code, cell.Options{IsInt: s.isInt()})
+	c, err := cell.ParseWith(code, cell.Options{IsInt: s.isInt(), Defined: func(n string) bool { return s.names[n] }})
 	if err != nil {
 		return Result{}, compileError(err)
 	}
@@ -250,6 +251,18 @@ func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error
 		s.names[n] = true
 	}
 	return res, nil
+}
+
+// clearValue is the clear builtin: it empties a map and zeroes a slice's
+// elements, in place, as Go 1.21's does.
+func clearValue(x any) {
+	v := reflect.ValueOf(x)
+	switch v.Kind() {
+	case reflect.Map, reflect.Slice:
+		v.Clear()
+	default:
+		panic(fmt.Sprintf("invalid argument: clear(%T): argument must be a map or a slice", x))
+	}
 }
 
 // isInt returns the question cell.Parse asks about names it cannot see the

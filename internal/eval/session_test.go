@@ -413,3 +413,16 @@ func TestRangeOverFuncIsClear(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestClear(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	got, err := run(t, s, "m := map[string]int{\"a\": 1}\ns := []int{1, 2}\nclear(m)\nclear(s)\nfmt.Sprint(len(m), s)")
+	if err != nil || got != `"0 [0 0]"` {
+		t.Errorf("clear: %q, %v", got, err)
+	}
+	// A clear of the user's own is theirs.
+	got, err = run(t, s, "func clear(x int) int { return x + 1 }", "clear(1)")
+	if err != nil || got != "2" {
+		t.Errorf("user's clear: %q, %v", got, err)
+	}
+}
