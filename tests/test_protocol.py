@@ -193,6 +193,29 @@ class ExecuteTests(KernelCase):
         self.assertOk(self.run_cell("type point struct{ X, Y int }"))
         self.assertResult("double(point{X: 4}.X)", "8")
 
+    def test_edit_and_rerun_reaches_earlier_funcs(self):
+        self.assertOk(self.run_cell("func base() int { return 1 }"))
+        self.assertOk(self.run_cell("func total() int { return base() * 100 }"))
+        self.assertOk(self.run_cell("func base() int { return 2 }"))  # the edited cell
+        self.assertResult("total()", "200")
+
+    def test_struct_edited_and_rerun(self):
+        self.assertOk(self.run_cell("type Ball struct{ Color string }"))
+        self.assertOk(self.run_cell("kept := 3"))
+        self.assertOk(self.run_cell("type Ball struct{ Color string; Size int }"))
+        self.assertResult("Ball{\"red\", 2}.Size + kept", "5")
+
+    def test_failed_cell_leaves_session(self):
+        self.assertOk(self.run_cell("func answer() int { return 42 }"))
+        run = self.run_cell("half := 1\nfunc answer() int { return 0 }\nhalf + \"s\"")
+        self.assertError(run)
+        self.assertIn("line 3", run.reply["content"]["evalue"])
+        self.assertResult("answer()", "42")
+        self.assertError(self.run_cell("half"))
+
+    def test_range_over_int(self):
+        self.assertResult("n := 4\nsum := 0\nfor i := range n {\n\tsum += i\n}\nsum", "6")
+
     def test_auto_import(self):
         self.assertResult('strings.ToUpper("a")', '"A"')
 
