@@ -479,6 +479,9 @@ func compileError(err error) error {
 	for _, l := range strings.Split(err.Error(), "\n") {
 		if m := compilePos.FindStringSubmatch(l); m != nil {
 			l = "line " + m[1] + ": " + m[3]
+			if b := strings.TrimPrefix(m[3], "undefined: "); b == "min" || b == "max" {
+				l += " (the min and max builtins of Go 1.21 are not in the interpreter yet: compare, or define func " + b + "(a, b int) int)"
+			}
 		}
 		lines = append(lines, l)
 	}

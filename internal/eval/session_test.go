@@ -130,6 +130,7 @@ func TestErrors(t *testing.T) {
 		{"index out of range", []string{"var a []int\n_ = a[3]"}, "panic", "index out of range", ""},
 		{"os.Exit", []string{"os.Exit(3)"}, "Exit", "os.Exit(3)", ""},
 		{"undefined", []string{"nosuchthing + 1"}, "CompileError", "undefined: nosuchthing", ""},
+		{"min is not there yet", []string{"a := 1\nmin(a, 2)"}, "CompileError", "line 2: undefined: min (the min and max builtins", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
