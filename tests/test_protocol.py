@@ -464,6 +464,22 @@ class InterruptTests(KernelCase):
         self.assertResult("1+2", "3")
 
 
+class OutputFloodTests(KernelCase):
+    kernel_per_test = True
+
+    def test_300000_lines_complete_capped(self):
+        run = self.run_cell('for i := 0; i < 300000; i++ {\n\tfmt.Println("line", i)\n}\n"done"',
+                            timeout=120)
+        self.assertOk(run)
+        self.assertEqual(run.result(), '"done"')
+        out = run.stdout()
+        self.assertTrue(out.startswith("line 0\n"), out[:50])
+        self.assertLessEqual(len(out), 1 << 20, "stdout is not capped")
+        self.assertIn("output truncated", run.stderr()[-500:] + out[-500:],
+                      "no note says the output was cut")
+        self.assertResult("1+1", "2")
+
+
 class DeadlockTests(KernelCase):
     kernel_per_test = True
 
@@ -533,6 +549,16 @@ class TraceTests(KernelCase):
         self.assertOk(run)
         with open(path, "rb") as f:
             self.assertTrue(f.read(16).startswith(b"go 1."))
+
+    def test_cell_holding_the_tracer(self):
+        # The process has one execution tracer; a cell may take it.
+        self.assertOk(self.run_cell("import \"runtime/trace\"\nmine := trace.Start(io.Discard)\nmine == nil"))
+        run = self.run_cell("%%trace\n1 + 1")
+        self.assertOk(run)
+        self.assertIn("runs untraced", run.stderr())
+        self.assertEqual(run.result(), "2")
+        self.assertOk(self.run_cell("trace.Stop()"))
+        self.assertEqual(len(self.timeline(self.run_cell("%%trace\n2 + 2"))), 2)
 
     def test_bad_trace_flag(self):
         run = self.run_cell("%%trace --procs\n1")

@@ -20,7 +20,7 @@ import (
 var (
 	flushDelay  = 8 * time.Millisecond  // flush this long after the first unflushed byte
 	flushSize   = 64 << 10              // flush at once when this much text waits
-	streamCap   = 4 << 20               // bytes of one stream a cell may show
+	streamCap   = 1 << 20               // bytes of one stream a cell may show: about 50,000 lines, which front ends still render briskly
 	syncTimeout = 2 * time.Second       // wait this long for a sync mark
 	lagTimeout  = 20 * time.Millisecond // ... or this long on a stream that missed one
 )
