@@ -547,7 +547,13 @@ func receiverType(recv *ast.FieldList) string {
 	if recv == nil || len(recv.List) == 0 {
 		return ""
 	}
-	e := recv.List[0].Type
+	return BaseType(recv.List[0].Type)
+}
+
+// BaseType strips pointers, parentheses and type arguments from a type
+// expression, as for a method's receiver or an embedded field: *List[T]
+// is List, *pkg.T is T.
+func BaseType(e ast.Expr) string {
 	for {
 		switch x := e.(type) {
 		case *ast.StarExpr:
@@ -558,6 +564,8 @@ func receiverType(recv *ast.FieldList) string {
 			e = x.X
 		case *ast.ParenExpr:
 			e = x.X
+		case *ast.SelectorExpr:
+			return x.Sel.Name
 		case *ast.Ident:
 			return x.Name
 		default:

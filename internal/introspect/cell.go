@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/juggler-kernel/juggler/internal/cell"
 )
 
 // Scope is what the session has defined so far: the source of every cell
@@ -260,7 +262,7 @@ func (ci *cellInfo) addFile(f *ast.File, buf string) {
 			}
 			if d.Recv != nil && len(d.Recv.List) > 0 {
 				ud.kind = "method"
-				ud.recv = baseTypeName(d.Recv.List[0].Type)
+				ud.recv = cell.BaseType(d.Recv.List[0].Type)
 			}
 			if r := d.Type.Results; r != nil && len(r.List) > 0 {
 				ud.resultType = types.ExprString(r.List[0].Type)
@@ -299,7 +301,7 @@ func (ci *cellInfo) addGenDecl(d *ast.GenDecl, buf string, top bool) {
 			if st, ok := s.Type.(*ast.StructType); ok && st.Fields != nil {
 				for _, fl := range st.Fields.List {
 					if len(fl.Names) == 0 {
-						ud.fields = append(ud.fields, baseTypeName(fl.Type))
+						ud.fields = append(ud.fields, cell.BaseType(fl.Type))
 					}
 					for _, nm := range fl.Names {
 						ud.fields = append(ud.fields, nm.Name)
@@ -591,29 +593,6 @@ func nodeText(buf string, from, to token.Pos) string {
 		return ""
 	}
 	return buf[a:b]
-}
-
-// baseTypeName strips pointers and type parameters from a receiver or
-// embedded field type: *List[T] -> List.
-func baseTypeName(e ast.Expr) string {
-	for {
-		switch x := e.(type) {
-		case *ast.StarExpr:
-			e = x.X
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.IndexListExpr:
-			e = x.X
-		case *ast.ParenExpr:
-			e = x.X
-		case *ast.SelectorExpr:
-			return x.Sel.Name
-		case *ast.Ident:
-			return x.Name
-		default:
-			return types.ExprString(e)
-		}
-	}
 }
 
 // importName is the package name an import path binds when no name is
