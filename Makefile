@@ -6,6 +6,8 @@
 #                   tests and the jupyter_kernel_test conformance suite
 #   make bench      juggler against ipykernel, printed as a table
 #   make deps       the Python packages the tests need (Debian's)
+#   make notebooks  re-execute notebooks/*.ipynb in the kernel, saving outputs
+#   make test-browser  a notebook in headless Chromium (classic notebook server)
 #
 # The Python side uses Debian's packages, which live in /usr/bin/python3 (a
 # python3 earlier on PATH, e.g. pyenv's, does not see them).
@@ -64,3 +66,40 @@ deps:
 		echo "$(APT_COMMAND)"; \
 		exit 1; \
 	fi
+
+# The teaching notebooks: execute each in place in a fresh kernel (bin/juggler
+# in a temporary prefix), so their committed outputs are real ones. A
+# notebook with an error output is not saved. NOTEBOOKS=02 picks some.
+NOTEBOOKS ?=
+.PHONY: notebooks test-browser
+
+notebooks: deps build
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN) install --prefix "$$tmp" >/dev/null && \
+	cd tests && JUGGLER_TEST_PREFIX="$$tmp" JUPYTER_PATH="$$tmp/share/jupyter" \
+	$(PYTHON) notebooks.py run $(NOTEBOOKS)
+
+# A notebook run in a real browser: the classic notebook server and headless
+# Chromium (tests/browser_test.py; screenshot in tests/out/).
+BROWSER_APT_PACKAGES := jupyter-notebook chromium chromium-driver python3-selenium
+BROWSER_APT_COMMAND := apt-get update && apt-get install -y $(BROWSER_APT_PACKAGES)
+BROWSER_READY := $(PYTHON) -c 'import notebook, selenium' 2>/dev/null && \
+	test -x /usr/bin/chromium && test -x /usr/bin/chromedriver
+
+test-browser: deps build
+	@if $(BROWSER_READY); then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "$(BROWSER_APT_COMMAND)"; \
+		export DEBIAN_FRONTEND=noninteractive; $(BROWSER_APT_COMMAND) && \
+		$(BROWSER_READY); \
+	else \
+		echo "The browser test needs Debian's packages. As root, run:"; \
+		echo "$(BROWSER_APT_COMMAND)"; \
+		exit 1; \
+	fi
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN) install --prefix "$$tmp" >/dev/null && \
+	cd tests && JUGGLER_BROWSER_TEST=1 JUGGLER_TEST_PREFIX="$$tmp" \
+	JUPYTER_PATH="$$tmp/share/jupyter" \
+	timeout -s ABRT -k 10 $(KERNEL_TEST_TIMEOUT) \
+	$(PYTHON) -X faulthandler -m unittest -v browser_test
