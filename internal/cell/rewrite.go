@@ -88,8 +88,8 @@ func (r *rewriter) edits(root ast.Node) []edit {
 			out = append(out, r.forVars(n)...)
 		case *ast.RangeStmt:
 			if r.intExpr(n.X) {
-				e, whole := r.rangeInt(n)
-				out = append(out, e)
+				es, whole := r.rangeInt(n)
+				out = append(out, es...)
 				return !whole // a whole-statement edit holds the body's rewrites
 			}
 			if r.ranges != nil && !isCollection(n.X) {
@@ -190,7 +190,7 @@ func (r *rewriter) forVars(f *ast.ForStmt) []edit {
 			out = append(out, r.renames(n, vars)...)
 		}
 	}
-	return append(out, r.copies(f.Body, vars))
+	return append(out, r.copies(f.Body, vars)...)
 }
 
 // rangeVars does the same for `for k, v := range x`.
@@ -212,7 +212,7 @@ func (r *rewriter) rangeVars(f *ast.RangeStmt) []edit {
 	for _, e := range lhs {
 		out = append(out, r.renames(e, vars)...)
 	}
-	return append(out, r.copies(f.Body, vars))
+	return append(out, r.copies(f.Body, vars)...)
 }
 
 func identNames(es []ast.Expr) map[string]bool {
@@ -236,22 +236,48 @@ func (r *rewriter) renames(n ast.Node, vars map[string]bool) []edit {
 	return out
 }
 
-func (r *rewriter) copies(body *ast.BlockStmt, vars map[string]bool) edit {
-	names := make([]string, 0, len(vars))
+func (r *rewriter) copies(body *ast.BlockStmt, vars map[string]bool) []edit {
+	// The pre-Go 1.22 idiom `i := i` at the top of the body is the copy
+	// already: its right side becomes the renamed variable (a second copy
+	// would be a redeclaration in yaegi, where header and body share a
+	// scope).
+	var out []edit
+	own := map[string]bool{}
+	for _, st := range body.List {
+		a, ok := st.(*ast.AssignStmt)
+		if !ok || a.Tok != token.DEFINE || len(a.Lhs) != len(a.Rhs) {
+			continue
+		}
+		for i, e := range a.Lhs {
+			l, lok := e.(*ast.Ident)
+			rid, rok := a.Rhs[i].(*ast.Ident)
+			if lok && rok && l.Name == rid.Name && vars[l.Name] {
+				out = append(out, edit{r.off(rid.Pos()), r.off(rid.End()), "__lv_" + rid.Name})
+				own[l.Name] = true
+			}
+		}
+	}
+	var names, renamed []string
 	for n := range vars {
-		names = append(names, n)
+		if !own[n] {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return out
 	}
 	sort.Strings(names)
-	renamed := make([]string, len(names))
-	for i, n := range names {
-		renamed[i] = "__lv_" + n
+	for _, n := range names {
+		renamed = append(renamed, "__lv_"+n)
 	}
-	// `_ = x` keeps an unused copy from being a compile error.
-	blank := strings.Repeat("_, ", len(names)-1) + "_"
+	// No `_ = x` for a copy the body does not use: yaegi does not mind
+	// unused variables, and such a blank assignment in a loop whose key is
+	// blank corrupts yaegi's frame (it shares the blank's slot).
 	at := r.off(body.Lbrace) + 1
-	text := fmt.Sprintf(" %s := %s; %s = %s;", strings.Join(names, ", "), strings.Join(renamed, ", "), blank, strings.Join(names, ", "))
-	return edit{at, at, text}
+	text := fmt.Sprintf(" %s := %s;", strings.Join(names, ", "), strings.Join(renamed, ", "))
+	return append(out, edit{at, at, text})
 }
+
 
 // assigns reports whether body assigns to, increments or takes the address
 // of one of vars.
@@ -390,27 +416,28 @@ func pure(e ast.Expr) bool {
 // run, into a counting loop whose variable has n's type and is fresh in
 // every iteration:
 //
-//	for __lv_i := n - n; __lv_i < n; __lv_i++ { i := __lv_i; _ = i;
+//	for __lv_i := n - n; __lv_i < n; __lv_i++ { i := __lv_i;
 //
 // An n with side effects is evaluated once, in a block around the loop.
-func (r *rewriter) rangeInt(f *ast.RangeStmt) (e edit, whole bool) {
+func (r *rewriter) rangeInt(f *ast.RangeStmt) (edits []edit, whole bool) {
 	n := r.text(f.X)
 	pre, post := "", ""
 	if !pure(f.X) {
 		pre, post, n = "{ __lv_n := "+n+"; ", " }", "__lv_n"
 	}
-	counter, copy := "__lv_i", ""
+	counter := "__lv_i"
+	var copies []edit
 	if id, ok := f.Key.(*ast.Ident); ok && id.Name != "_" && f.Tok == token.DEFINE {
 		counter = "__lv_" + id.Name
-		copy = fmt.Sprintf(" %s := %s; _ = %s;", id.Name, counter, id.Name)
+		copies = r.copies(f.Body, map[string]bool{id.Name: true})
 	}
-	header := fmt.Sprintf("%sfor %s := %s - %s; %s < %s; %s++ {%s", pre, counter, n, n, counter, n, counter, copy)
+	header := fmt.Sprintf("%sfor %s := %s - %s; %s < %s; %s++ {", pre, counter, n, n, counter, n, counter)
 	start, brace := r.off(f.Pos()), r.off(f.Body.Lbrace)+1
 	if post == "" {
-		return edit{start, brace, header}, false
+		return append([]edit{{start, brace, header}}, copies...), false
 	}
 	// The block must close after the loop's body: replace the whole
 	// statement, body included, with its inner rewrites applied.
-	body := r.apply(brace, r.off(f.End()), r.edits(f.Body))
-	return edit{start, r.off(f.End()), header + body + post}, true
+	body := r.apply(brace, r.off(f.End()), append(r.edits(f.Body), copies...))
+	return []edit{{start, r.off(f.End()), header + body + post}}, true
 }

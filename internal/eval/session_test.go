@@ -427,3 +427,26 @@ func TestClear(t *testing.T) {
 		t.Errorf("user's clear: %q, %v", got, err)
 	}
 }
+
+func TestLoopIdioms(t *testing.T) {
+	tests := []struct {
+		name string
+		code string
+		want string
+	}{
+		{"blank key", "xs := []string{\"a\", \"b\"}\nout := \"\"\nfor _, l := range xs {\n\tout += l\n}\nout", `"ab"`},
+		{"blank key, unused value copy", "n := 0\nfor _, l := range []string{\"a\"} {\n\tn++\n}\nn", "1"},
+		{"i := i idiom", "s := 0\nfor i := 0; i < 3; i++ {\n\ti := i\n\ts += i\n}\ns", "3"},
+		{"i := i in a range over an integer", "s := 0\nfor i := range 3 {\n\ti := i\n\ts += i\n}\ns", "3"},
+		{"l := l idiom", "s := \"\"\nfor _, l := range []string{\"x\", \"y\"} {\n\tl := l\n\ts += l\n}\ns", `"xy"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			got, err := run(t, s, tt.code)
+			if err != nil || got != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
