@@ -278,7 +278,6 @@ func (r *rewriter) copies(body *ast.BlockStmt, vars map[string]bool) []edit {
 	return append(out, edit{at, at, text})
 }
 
-
 // assigns reports whether body assigns to, increments or takes the address
 // of one of vars.
 func assigns(body *ast.BlockStmt, vars map[string]bool) bool {
