@@ -348,6 +348,10 @@ func (s *Session) runLast(ctx context.Context, before string, c *cell.Cell) (Res
 		if err != nil {
 			return Result{}, s.failure(ctx, err)
 		}
+		if v.IsValid() && v.Kind() == reflect.Struct && v.NumField() == 0 {
+			// `<-done` on a chan struct{}: a signal, not a value to show.
+			return Result{}, nil
+		}
 		if v.IsValid() && v.CanInterface() {
 			return Result{Values: []any{v.Interface()}, HasValue: true}, nil
 		}

@@ -99,6 +99,7 @@ func TestValues(t *testing.T) {
 		{"map index", []string{`m := map[string]int{"a": 1}`, `m["a"]`}, "1"},
 		{"nil error", []string{"var err error", "err"}, "nil"},
 		{"conversion", []string{"float64(3) / 2"}, "1.5"},
+		{"a signal is not a value", []string{"done := make(chan struct{}, 1)\ndone <- struct{}{}\n<-done"}, ""},
 		{"stdin via fmt.Scanln", []string{"var s string\nfmt.Scanln(&s)\ns"}, `"hello"`},
 	}
 	for _, tt := range tests {

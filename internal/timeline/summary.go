@@ -25,10 +25,19 @@ func Summary(t *tracer.Trace) string {
 		}
 	}
 
+	tot := t.Totals()
+	// The peak can count a hand-over instant; the average is what the Ps
+	// did over the whole cell, which is what parallelism means to a reader.
+	avg := 0.0
+	if t.Wall() > 0 {
+		avg = float64(tot.Running) / float64(t.Wall())
+	}
 	b.WriteString("Cell ran for " + Dur(t.Wall()) + " with GOMAXPROCS " + strconv.Itoa(t.GOMAXPROCS) + ": at most " + strconv.Itoa(peak) + " running at once")
 	switch {
+	case peak > 1 && avg >= 1.1:
+		b.WriteString(", " + strconv.FormatFloat(avg, 'f', 1, 64) + " on average, so goroutines ran in parallel.\n")
 	case peak > 1:
-		b.WriteString(", so goroutines ran in parallel.\n")
+		b.WriteString(", but only " + strconv.FormatFloat(avg, 'f', 1, 64) + " on average over the whole cell.\n")
 	case peak == 1 && mine+earlier > 0 && t.GOMAXPROCS == 1:
 		b.WriteString(": with one P, goroutines can only take turns.\n")
 	case peak == 1 && mine+earlier > 0:
@@ -43,7 +52,6 @@ func Summary(t *tracer.Trace) string {
 	}
 	b.WriteString(" (" + plural(t.Hidden, "runtime or kernel goroutine", "runtime and kernel goroutines") + " not shown).\n")
 
-	tot := t.Totals()
 	b.WriteString("Time summed over goroutines: running " + Dur(tot.Running) + ", runnable (waiting for a P) " + Dur(tot.Runnable) + ", blocked " + Dur(tot.BlockedTotal()))
 	if len(tot.Blocked) > 0 {
 		reasons := make([]string, 0, len(tot.Blocked))

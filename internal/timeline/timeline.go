@@ -165,6 +165,11 @@ func HTML(t *tracer.Trace) string {
 	fmt.Fprintf(&out, `<rect width="%d" height="%d" fill="#ffffff"/>`, int(width), int(height))
 	out.WriteString(r.b.String())
 	out.WriteString("</svg></div>")
+	// The summary in words, visible too: front ends show only the richest
+	// mime type of an output, and that is this HTML.
+	out.WriteString(`<pre style="font-family:sans-serif;font-size:12px;white-space:pre-wrap;margin:4px 0 0 0">`)
+	out.WriteString(html.EscapeString(strings.TrimSuffix(Summary(t), "\n")))
+	out.WriteString("</pre>")
 	return out.String()
 }
 

@@ -66,6 +66,10 @@ func reasonFromStack(frames []string) string {
 		case f == "runtime.selectgo":
 			// A select statement, unless reflect.Select (further out)
 			// called it: then keep looking for the interpreter's frame.
+			// The kernel's time.Sleep for cells is a select too.
+			if hasFrame(frames, kernelSleep) {
+				return ReasonSleep
+			}
 			if !hasReflectSelect(frames) {
 				return ReasonSelect
 			}
@@ -81,6 +85,19 @@ func reasonFromStack(frames []string) string {
 		return ReasonSelect
 	}
 	return ""
+}
+
+// kernelSleep is the function cells' time.Sleep runs: a select on a timer
+// and on the cell being stopped.
+const kernelSleep = "github.com/juggler-kernel/juggler/internal/eval.(*Session).sleep"
+
+func hasFrame(frames []string, name string) bool {
+	for _, f := range frames {
+		if f == name {
+			return true
+		}
+	}
+	return false
 }
 
 func hasReflectSelect(frames []string) bool {

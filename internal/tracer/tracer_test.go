@@ -311,6 +311,7 @@ func TestReasonFromStack(t *testing.T) {
 		{[]string{"runtime.gopark", "runtime.chanrecv", "runtime.chanrecv1", "main.f"}, ReasonChanRecv},
 		{[]string{"runtime.gopark", "runtime.goparkunlock", "runtime.semacquire1", "sync.runtime_SemacquireMutex", "sync.(*Mutex).Lock"}, ReasonSync},
 		{[]string{"time.Sleep", "main.f"}, ReasonSleep},
+		{[]string{"runtime.selectgo", kernelSleep, "reflect.Value.Call", interp + "callBin.func2"}, ReasonSleep},
 		{[]string{"runtime.block", "main.f"}, ReasonForever},
 		{[]string{"main.f"}, ""},
 	} {

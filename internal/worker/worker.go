@@ -161,7 +161,10 @@ func (w *worker) runCell(sess *eval.Session, req wire.Request) {
 	}
 	res, err := sess.Run(ctx, req.ID, req.Code)
 	if traced != nil {
-		w.showTrace(traced, req.ID)
+		// A cell that did not compile ran nothing: no timeline for it.
+		var e *eval.Error
+		compiled := !(errors.As(err, &e) && (e.Name == "CompileError" || e.Name == "SyntaxError"))
+		w.showTrace(traced, compiled)
 	}
 	for _, n := range sess.Notes() {
 		fmt.Fprintf(w.stderr, "note: %s\n", n)
@@ -296,8 +299,9 @@ func (w *worker) startTrace(spec wire.Trace) *tracing {
 	return t
 }
 
-// showTrace stops the tracer and shows the cell's timeline and summary.
-func (w *worker) showTrace(t *tracing, cell int64) {
+// showTrace stops the tracer and, when show is set, shows the cell's
+// timeline and summary.
+func (w *worker) showTrace(t *tracing, show bool) {
 	tr, raw, err := t.capture.Stop()
 	if t.procs > 0 {
 		runtime.GOMAXPROCS(t.procs)
@@ -311,6 +315,9 @@ func (w *worker) showTrace(t *tracing, cell int64) {
 	}
 	if err != nil {
 		fmt.Fprintf(w.stderr, "juggler: the trace could not be read: %v\n", err)
+		return
+	}
+	if !show {
 		return
 	}
 	w.Display(wire.Bundle{
