@@ -47,6 +47,7 @@ func (g *goroutines) start(line int, fn string, run func()) {
 	gr := &Goroutine{ID: g.next, Cell: g.cell.Load(), Line: line, Started: time.Now()}
 	g.live[gr.ID] = gr
 	g.mu.Unlock()
+	tracer.LabelNext(gr.Cell, line, fn)
 	go func() {
 		id := tracer.LabelGoroutine(gr.Cell, line, fn)
 		g.mu.Lock()

@@ -17,6 +17,7 @@ const (
 	catFlow  = "juggler/flow"  // "cell": the calling goroutine runs the cell's main flow
 	catKnown = "juggler/known" // "goid cell line fn": a goroutine labelled before the trace started
 	catStop  = "juggler/stop"  // "": Capture.Stop is about to stop the trace (end of the window)
+	catNext  = "juggler/next"  // "cell line fn": the next goroutine the calling goroutine creates
 )
 
 // label is what the kernel told us about one goroutine.
@@ -57,6 +58,16 @@ func LabelGoroutine(cell int64, line int, fn string) int64 {
 		trace.Log(context.Background(), catGo, strconv.FormatInt(cell, 10)+" "+strconv.Itoa(line)+" "+fn)
 	}
 	return id
+}
+
+// LabelNext labels, from the goroutine about to run a go statement, the
+// goroutine it creates next. The new goroutine labels itself too, but only
+// once it first runs, which may be after a short traced cell has ended.
+// Free without a trace.
+func LabelNext(cell int64, line int, fn string) {
+	if trace.IsEnabled() {
+		trace.Log(context.Background(), catNext, strconv.FormatInt(cell, 10)+" "+strconv.Itoa(line)+" "+fn)
+	}
 }
 
 // LabelCellFlow marks the calling goroutine as running the main flow of cell

@@ -275,6 +275,7 @@ func (p *parser) finish(cell int64) *Trace {
 			stop = l.at
 		}
 	}
+	p.labelChildren(labels)
 	if start < 0 {
 		start = 0
 	}
@@ -358,6 +359,52 @@ func (p *parser) finish(cell int64) *Trace {
 }
 
 // parseLabel reads "cell line fn".
+// labelChildren names goroutines that never ran (or ran only after the
+// trace) by their creator's catNext log: the first goroutine a goroutine
+// creates after such a log is the one it announced.
+func (p *parser) labelChildren(labels map[int64]label) {
+	type next struct {
+		at int64
+		lb label
+	}
+	pending := map[int64][]next{}
+	for _, l := range p.logs {
+		if l.cat == catNext {
+			if lb, ok := parseLabel(l.msg); ok {
+				pending[l.g] = append(pending[l.g], next{l.at, lb})
+			}
+		}
+	}
+	if len(pending) == 0 {
+		return
+	}
+	children := make([]*gstate, 0, len(p.gs))
+	for _, g := range p.gs {
+		if g.created >= 0 && len(pending[g.parent]) > 0 {
+			children = append(children, g)
+		}
+	}
+	slices.SortFunc(children, func(a, b *gstate) int { return cmp.Compare(a.created, b.created) })
+	for _, g := range children {
+		q := pending[g.parent]
+		// The latest announcement before the creation; earlier ones were
+		// for goroutines created before.
+		i := -1
+		for j, n := range q {
+			if n.at <= g.created {
+				i = j
+			}
+		}
+		if i < 0 {
+			continue
+		}
+		if _, own := labels[g.id]; !own {
+			labels[g.id] = q[i].lb
+		}
+		pending[g.parent] = q[i+1:]
+	}
+}
+
 func parseLabel(msg string) (label, bool) {
 	c, rest, ok1 := strings.Cut(msg, " ")
 	l, fn, ok2 := strings.Cut(rest, " ")

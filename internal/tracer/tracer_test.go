@@ -418,3 +418,25 @@ time.Sleep(time.Millisecond)
 		}
 	}
 }
+
+// A goroutine that has not run by the end of the trace is named by its
+// creator's announcement.
+func TestLabelNextNamesGoroutinesThatNeverRan(t *testing.T) {
+	release := make(chan struct{})
+	tr, _ := traced(t, 1, func() {
+		for line := 3; line <= 4; line++ {
+			LabelNext(7, line, "late")
+			go func() {
+				<-release // keeps it from mattering whether it ran
+			}()
+		}
+		// Give the Ps nothing: the children stay runnable or barely start.
+	})
+	close(release)
+	for _, line := range []int{3, 4} {
+		g := byLine(t, tr, line)
+		if g == nil || g.Fn != "late" {
+			t.Errorf("line %d: goroutine %+v, want it named by LabelNext", line, g)
+		}
+	}
+}
