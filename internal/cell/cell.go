@@ -66,6 +66,10 @@ type Cell struct {
 	// Last is the cell's final expression statement, with a //line
 	// directive, or "" when the cell does not end in an expression.
 	Last string
+	// LastDeref is set when the final expression is a pointer
+	// dereference (`*p`), which yaegi evaluates to nothing, without an
+	// error, when p is nil.
+	LastDeref bool
 	// LastCall is the name of the function the final expression calls
 	// (`Println` for `fmt.Println(x)`), or "" when it is not a call.
 	LastCall string
@@ -248,6 +252,7 @@ func ParseWith(code string, o Options) (*Cell, error) {
 		pieces = pieces[:len(pieces)-1]
 		line, col := position(src, lastPiece.start)
 		c.Last = directive(line, col) + lastPiece.text
+		_, c.LastDeref = ast.Unparen(lastExpr.X).(*ast.StarExpr)
 		if call, ok := ast.Unparen(lastExpr.X).(*ast.CallExpr); ok {
 			switch fn := ast.Unparen(call.Fun).(type) {
 			case *ast.Ident:

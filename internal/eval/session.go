@@ -348,6 +348,10 @@ func (s *Session) runLast(ctx context.Context, before string, c *cell.Cell) (Res
 		if err != nil {
 			return Result{}, s.failure(ctx, err)
 		}
+		if !v.IsValid() && c.LastDeref {
+			msg := panicText("reflect: indirection through nil pointer")
+			return Result{}, &Error{Name: "panic", Value: msg, Traceback: []string{"panic: " + msg}}
+		}
 		if v.IsValid() && v.Kind() == reflect.Struct && v.NumField() == 0 {
 			// `<-done` on a chan struct{}: a signal, not a value to show.
 			return Result{}, nil
@@ -494,14 +498,25 @@ func compileError(err error) error {
 }
 
 // panicText is the message Go prints for a panic value.
+// yaegi runs cells through reflect, so some runtime errors surface as
+// reflect's panics; a Go programmer expects the runtime's words.
 func panicText(v any) string {
 	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
 		v = rv.Interface()
 	}
+	msg := fmt.Sprint(v)
 	if err, ok := v.(error); ok {
-		return err.Error()
+		msg = err.Error()
 	}
-	return fmt.Sprint(v)
+	switch {
+	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, " on zero Value"),
+		strings.HasPrefix(msg, "reflect: indirection through nil pointer"):
+		return "runtime error: invalid memory address or nil pointer dereference"
+	case msg == "reflect: slice index out of range", msg == "reflect: array index out of range",
+		msg == "reflect: string index out of range":
+		return "runtime error: index out of range"
+	}
+	return msg
 }
 
 func (s *Session) panicError(p interp.Panic) error {
