@@ -22,7 +22,31 @@ Measured, as medians:
   5k lines    a cell printing 5,000 lines, to idle with all output in (5 cells)
   peak RSS    VmHWM summed over the kernel's process tree, after all of it
 
-The table is informational: the exit status is 0 whatever the targets say.
+And for Juggler alone, in a second table (each on a kernel of its own):
+  rebuild     in a session of 100 funcs, a type with a method, a func g
+              that calls f0 and 10 variables: a cell that redefines T's
+              method, one that redefines f0 (both make the kernel rebuild
+              its interpreter from the stored definitions and carry the
+              variables over), and one that defines a new, unrelated func
+              (no rebuild); to idle with the reply in (7 of each)
+  restore     after 50 small cells, a cell whose goroutines write one map
+              at once (a fatal error: the worker dies), to its reply: the
+              kernel restarts the worker and replays the 50 cells; against
+              the same crash in an empty session (7 kernels each; also from
+              the runtime's "fatal error" on stderr to the reply: restart and
+              replay without the wait for the race to trip). A later
+              cell must still see a variable from before the crash.
+  interrupt   interrupt_request on the control channel to the execute_reply
+              of a cell running `for {}`, and one in time.Sleep (7 each)
+  %%trace     a cell of 4 goroutines with ~50 ms of CPU work each, and one
+              passing 100,000 ints over an unbuffered channel, run plain
+              and under %%trace, alternately (7 of each); the ratio of the
+              medians
+  2,000 g     a traced cell starting 2,000 goroutines that block on a
+              channel until it is closed: the size of its text/html and
+              its time against the same cell untraced (5 of each)
+
+The tables are informational: the exit status is 0 whatever the targets say.
 """
 
 import hmac
@@ -30,6 +54,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 
 import zmq
@@ -101,7 +126,9 @@ class Lean:
         url = f"{info['transport']}://{info['ip']}:"
         self.shell = self.ctx.socket(zmq.DEALER)
         self.iopub = self.ctx.socket(zmq.SUB)
-        for sock, port in ((self.shell, "shell_port"), (self.iopub, "iopub_port")):
+        self.control = self.ctx.socket(zmq.DEALER)
+        for sock, port in ((self.shell, "shell_port"), (self.iopub, "iopub_port"),
+                           (self.control, "control_port")):
             sock.setsockopt(zmq.LINGER, 0)
             # Retry fast while the kernel is still binding its sockets.
             sock.setsockopt(zmq.RECONNECT_IVL, 5)
@@ -114,6 +141,7 @@ class Lean:
     def close(self):
         self.shell.close()
         self.iopub.close()
+        self.control.close()
         self.ctx.term()
 
     def send(self, msg_type, content=None):
@@ -125,9 +153,10 @@ class Lean:
             return msg
         return lean_recv(self.session, sock)
 
-    def wait(self, msg_id, want_idle, timeout=60):
+    def wait(self, msg_id, want_idle, timeout=60, stamp=False):
         """Wait for the shell reply to msg_id and, if want_idle, its idle
-        status; returns (reply, iopub messages of msg_id)."""
+        status; returns (reply, iopub messages of msg_id). With stamp, each
+        message gets its perf_counter() time of arrival as msg["t"]."""
         d = kernelenv.Deadline(timeout)
         reply, outputs, idle = None, [], not want_idle
         while reply is None or not idle:
@@ -137,6 +166,8 @@ class Lean:
                 msg = self._recv(sock)
                 if msg is None or msg["parent_header"].get("msg_id") != msg_id:
                     continue
+                if stamp:
+                    msg["t"] = time.perf_counter()
                 if sock is self.shell:
                     reply = msg
                 elif msg["msg_type"] == "status":
@@ -158,14 +189,47 @@ class Lean:
                 continue
         raise TimeoutError("kernel not ready")
 
-    def execute(self, code):
+    def start(self, code, stop_on_error=True):
+        """Send an execute_request for code; returns its msg_id."""
+        return self.send("execute_request", {
+            "code": code, "silent": False, "store_history": True,
+            "user_expressions": {}, "allow_stdin": False,
+            "stop_on_error": stop_on_error})
+
+    def execute(self, code, stop_on_error=True, timeout=60):
         """Run code; return (seconds to idle with reply, reply, outputs)."""
         t0 = time.perf_counter()
-        msg_id = self.send("execute_request", {
-            "code": code, "silent": False, "store_history": True,
-            "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
-        reply, outputs = self.wait(msg_id, want_idle=True)
+        msg_id = self.start(code, stop_on_error)
+        reply, outputs = self.wait(msg_id, want_idle=True, timeout=timeout)
         return time.perf_counter() - t0, reply, outputs
+
+    def wait_output(self, msg_id, pred, timeout=30):
+        """Wait for an iopub message of msg_id for which pred is true."""
+        d = kernelenv.Deadline(timeout)
+        while not d.expired():
+            for sock, _ in self.poller.poll(max(1, int(d.remaining() * 1000))):
+                msg = self._recv(sock)
+                if (msg is not None and sock is self.iopub
+                        and msg["parent_header"].get("msg_id") == msg_id and pred(msg)):
+                    return msg
+        raise TimeoutError(f"no such output of {msg_id}")
+
+    def control_request(self, msg_type, timeout=30):
+        """Send msg_type on control; returns a function that waits for
+        (and returns) its reply, so that the caller can time something in
+        between."""
+        msg_id = self.session.send(self.control, msg_type, {})["header"]["msg_id"]
+
+        def reply():
+            d = kernelenv.Deadline(timeout)
+            while self.control.poll(max(1, int(d.remaining() * 1000))):
+                msg = lean_recv(self.session, self.control)
+                if msg is not None and msg["parent_header"].get("msg_id") == msg_id:
+                    return msg
+                if d.expired():
+                    break
+            raise TimeoutError(f"no {msg_type} reply")
+        return reply
 
 
 def start_once(name):
@@ -267,6 +331,233 @@ def check(name, what, reply, output_ok):
               f"output {'as expected' if output_ok else 'wrong'}", file=sys.stderr)
 
 
+# Juggler alone: rebuild, restore, interrupt, %%trace. Each measure_* runs
+# on a kernel of its own and returns a dict of medians (seconds, bytes).
+
+RUNS = 7        # cells of each kind, alternated, for the medians below
+KERNELS = 7     # fresh kernels for the crash restore (a session of 50 cells each)
+
+SPIN = "func spin(n int) int { s := 0; for i := 0; i < n; i++ { s += i }; return s }"
+SPIN_N = 400000  # about 50 ms of CPU for yaegi here
+CPU_CELL = ("var wg sync.WaitGroup\n"
+            "for i := 0; i < 4; i++ {\n"
+            "\twg.Add(1)\n"
+            f"\tgo func() {{ defer wg.Done(); spin({SPIN_N}) }}()\n"
+            "}\n"
+            "wg.Wait()")
+CHAN_CELL = ("ch := make(chan int)\n"
+             "go func() { for i := 0; i < 100000; i++ { ch <- i }; close(ch) }()\n"
+             "sum := 0\n"
+             "for v := range ch { sum += v }\n"
+             "sum")
+CHAN_SUM = str(sum(range(100000)))
+MANY_CELL = ("release := make(chan bool)\n"
+             "var wg sync.WaitGroup\n"
+             "for i := 0; i < 2000; i++ {\n"
+             "\twg.Add(1)\n"
+             "\tgo func() { defer wg.Done(); <-release }()\n"
+             "}\n"
+             "time.Sleep(time.Millisecond)\n"
+             "close(release)\n"
+             "wg.Wait()")
+CRASH_CELL = ("var m = map[int]int{}; "
+              "for i := 0; i < 8; i++ { go func() { for { m[1] = 1 } }() }; "
+              "select {}")
+
+
+class juggler_kernel:
+    """with juggler_kernel() as lean: a fresh, ready Juggler kernel.
+
+    Its stderr (a line per worker started, and any complaint) goes to a
+    temporary file rather than between the tables; when the block fails,
+    the end of it is printed."""
+
+    def __enter__(self):
+        self.log = tempfile.TemporaryFile("w+")
+        self.km = KernelManager(kernel_name=kernelenv.KERNEL_NAME)
+        self.km.start_kernel(stderr=self.log)
+        self.lean = Lean(self.km)
+        self.lean.ready()
+        return self.lean
+
+    def __exit__(self, exc_type, *exc):
+        self.lean.close()
+        self.km.shutdown_kernel(now=True)
+        self.km.cleanup_resources()
+        if exc_type is not None:
+            self.log.seek(0)
+            tail = self.log.read().splitlines()[-10:]
+            if tail:
+                print("kernel stderr, last lines:\n  " + "\n  ".join(tail), file=sys.stderr)
+        self.log.close()
+
+
+def run_ok(lean, what, code, want=None, timeout=60):
+    """Run code, warn unless it succeeds (with result want, if given);
+    returns (seconds, outputs)."""
+    t, reply, outputs = lean.execute(code, timeout=timeout)
+    check("juggler", what, reply, want is None or plain_result(outputs) == want)
+    return t, outputs
+
+
+def median_of(times):
+    return statistics.median(times) if times else None
+
+
+def measure_rebuild():
+    res = {}
+    with juggler_kernel() as lean:
+        for i in range(100):
+            run_ok(lean, "rebuild setup", f"func f{i}() int {{ return {i} }}")
+        run_ok(lean, "rebuild setup",
+               "type T struct{ n int }\n"
+               "func (t T) Get() int { return t.n + f0() }\n"
+               "func g() int { return f0() + T{1}.Get() }")
+        for i in range(10):
+            run_ok(lean, "rebuild setup", f"v{i} := {i}")
+        run_ok(lean, "rebuild setup", "w := T{3}")
+        run_ok(lean, "rebuild setup", "g()", "1")
+        method, fn, new = [], [], []
+        for k in range(1, RUNS + 1):
+            # Each body differs from the last: an unchanged one is no change.
+            method.append(run_ok(lean, "rebuild (method)",
+                                 f"func (t T) Get() int {{ return t.n + f0() + {k} }}")[0])
+            fn.append(run_ok(lean, "rebuild (func)",
+                             f"func f0() int {{ return {1000 + k} }}")[0])
+            new.append(run_ok(lean, "new func", f"func h{k}() int {{ return {k} }}")[0])
+        # The old funcs see the new definitions; the variables were kept.
+        f0, k = 1000 + RUNS, RUNS
+        run_ok(lean, "rebuild: g sees new f0 and Get", "g()", str(f0 + 1 + f0 + k))
+        run_ok(lean, "rebuild: variables kept", "v7 + w.Get()", str(7 + 3 + f0 + k))
+    res["rebuild_method"] = median_of(method)
+    res["rebuild_func"] = median_of(fn)
+    res["new_func"] = median_of(new)
+    return res
+
+
+def crash_session(cells):
+    """On a fresh kernel, after `cells` small cells, run CRASH_CELL;
+    returns the seconds from sending it to its idle status with the reply
+    in, and from its first stderr output (the runtime's "fatal error", sent
+    as the worker dies) to the same point: restarting the worker and
+    replaying the cells."""
+    with juggler_kernel() as lean:
+        for i in range(cells):
+            k = i % 5
+            if k == 0:
+                code = f"x{i} := {i}"
+            elif k == 1:
+                code = f"func fn{i}(a int) int {{ return a + {i} }}"
+            elif k == 2:
+                code = f"type T{i} struct{{ n int }}\nfunc (t T{i}) N() int {{ return t.n }}"
+            elif k == 3:
+                code = f"y{i} := fn{i - 2}(x{i - 3})"
+            else:
+                code = f"fmt.Println(x{i - 4})"
+            run_ok(lean, "restore setup", code)
+        t0 = time.perf_counter()
+        reply, outputs = lean.wait(lean.start(CRASH_CELL, stop_on_error=False),
+                                   want_idle=True, stamp=True)
+        t = time.perf_counter()
+        died = min((m["t"] for m in outputs if m["msg_type"] == "stream"
+                    and m["content"]["name"] == "stderr"), default=None)
+        c = reply["content"]
+        if (c["status"] != "error" or died is None
+                or cells and f"replaying {cells} earlier" not in c.get("evalue", "")):
+            print(f"warning: juggler crash after {cells} cells: {c.get('ename')}: "
+                  f"{c.get('evalue')}", file=sys.stderr)
+        if cells >= 50:
+            # x45 := 45; y48 := fn46(x45) = 45 + 46
+            run_ok(lean, "restore: variables from before the crash",
+                   "x45 + y48", str(45 + 45 + 46))
+            run_ok(lean, "restore: a type from before the crash", "T47{6}.N()", "6")
+        return t - t0, None if died is None else t - died
+
+
+def measure_restore():
+    res = {}
+    for cells in (50, 0):
+        runs = [crash_session(cells) for _ in range(KERNELS)]
+        res[f"crash_{cells}"] = median_of([a for a, _ in runs])
+        res[f"restore_{cells}"] = median_of([b for _, b in runs if b is not None])
+    return res
+
+
+def measure_interrupt():
+    times = {"for {}": [], "time.Sleep(time.Hour)": []}
+    with juggler_kernel() as lean:
+        run_ok(lean, "interrupt setup", "kept := 7")
+        for _ in range(RUNS):
+            for body, ts in times.items():
+                # stop_on_error=False: an interrupted cell is an error, and
+                # the kernel may abort what is sent right after one.
+                msg_id = lean.start(f'fmt.Println("started"); {body}', stop_on_error=False)
+                lean.wait_output(msg_id, lambda m: m["msg_type"] == "stream"
+                                 and "started" in m["content"]["text"])
+                time.sleep(0.02)  # well inside the loop or the sleep
+                t0 = time.perf_counter()
+                control_reply = lean.control_request("interrupt_request")
+                reply, _ = lean.wait(msg_id, want_idle=False, timeout=30)
+                ts.append(time.perf_counter() - t0)
+                control_reply()
+                if reply["content"].get("ename") != "Interrupted":
+                    print(f"warning: juggler interrupt of {body}: "
+                          f"{reply['content'].get('ename')}", file=sys.stderr)
+        run_ok(lean, "interrupt: session kept", "kept", "7")
+    return {"interrupt_loop": median_of(times["for {}"]),
+            "interrupt_sleep": median_of(times["time.Sleep(time.Hour)"])}
+
+
+def html_of(outputs):
+    for m in outputs:
+        if m["msg_type"] == "display_data" and "text/html" in m["content"]["data"]:
+            return m["content"]["data"]["text/html"]
+    return None
+
+
+def traced_pair(lean, what, code, want, runs):
+    """Medians of code run plain and under %%trace, alternately, after one
+    warm-up of each, and the size in bytes of the last timeline."""
+    plain, traced, size = [], [], None
+    for i in range(runs + 1):
+        tp, _ = run_ok(lean, what, code, want)
+        tt, outputs = run_ok(lean, what + " (traced)", "%%trace\n" + code, want)
+        html = html_of(outputs)
+        if html is None:
+            print(f"warning: juggler {what}: no timeline", file=sys.stderr)
+        else:
+            size = len(html.encode())
+        if i > 0:
+            plain.append(tp)
+            traced.append(tt)
+    return median_of(plain), median_of(traced), size
+
+
+def measure_trace():
+    res = {}
+    with juggler_kernel() as lean:
+        run_ok(lean, "trace setup", SPIN)
+        res["cpu_plain"], res["cpu_traced"], _ = traced_pair(
+            lean, "4 x 50 ms CPU", CPU_CELL, None, RUNS)
+        res["chan_plain"], res["chan_traced"], _ = traced_pair(
+            lean, "100k channel messages", CHAN_CELL, CHAN_SUM, RUNS)
+        res["many_plain"], res["many_traced"], res["many_html"] = traced_pair(
+            lean, "2,000 goroutines", MANY_CELL, None, 5)
+    return res
+
+
+def measure_juggler():
+    """The juggler-only figures; a part that fails is left out, with a
+    warning, so that the rest is still measured."""
+    res = {}
+    for part in (measure_rebuild, measure_restore, measure_interrupt, measure_trace):
+        try:
+            res.update(part())
+        except Exception as e:  # the kernel is being worked on: report, go on
+            print(f"warning: {part.__name__}: {type(e).__name__}: {e}", file=sys.stderr)
+    return res
+
+
 def fmt_time(v):
     if v is None:
         return "n/a"
@@ -289,6 +580,9 @@ def main():
     for name in ("juggler", "python3"):
         print(f"measuring {name} ...", flush=True)
         results[name] = measure(name)
+    print("measuring juggler alone: rebuild, crash restore, interrupt, %%trace ...",
+          flush=True)
+    results["juggler_only"] = measure_juggler()
     j, p = results["juggler"], results["python3"]
 
     def ratio(key):
@@ -318,14 +612,77 @@ def main():
         table.append((label, f(j.get(key)), f(p.get(key)),
                       "n/a" if r is None else f"{r:.2f}", target,
                       "" if ok is None else ("PASS" if ok() else "MISS")))
+    print_table(table)
+    print(f"\nprocesses: juggler {j['procs']}, ipykernel {p['procs']}")
+    print_table(juggler_table(results["juggler_only"]))
+    return 0
+
+
+def print_table(table):
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     print()
     for i, row in enumerate(table):
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
-    print(f"\nprocesses: juggler {j['procs']}, ipykernel {p['procs']}")
-    return 0
+
+
+def juggler_table(x):
+    """The table of measure_juggler's figures: each against what it is
+    best compared with."""
+    get = x.get
+
+    def size(v):
+        return "n/a" if v is None else f"{v / 1000:.1f} kB"
+
+    rows = [
+        # metric, value key, formatter, (label, key) compared with, target, check
+        (f"rebuild: redefine T's method, 100 defs (median of {RUNS})",
+         "rebuild_method", fmt_time, ("new func", "new_func"), "", None),
+        (f"rebuild: redefine f0, used by g (median of {RUNS})",
+         "rebuild_func", fmt_time, ("new func", "new_func"), "", None),
+        (f"no rebuild: a new, unrelated func (median of {RUNS})",
+         "new_func", fmt_time, None, "", None),
+        (f"crash cell to reply, 50 cells before (median of {KERNELS})",
+         "crash_50", fmt_time, ("0 cells", "crash_0"), "", None),
+        ("  of which restart + replay of 50 cells",
+         "restore_50", fmt_time, ("0 cells", "restore_0"), "", None),
+        (f"interrupt `for {{}}` to reply (median of {RUNS})",
+         "interrupt_loop", fmt_time, None, "<= 100 ms",
+         lambda v: v <= 0.100),
+        (f"interrupt time.Sleep to reply (median of {RUNS})",
+         "interrupt_sleep", fmt_time, None, "<= 100 ms",
+         lambda v: v <= 0.100),
+        (f"%%trace, 4 goroutines x 50 ms CPU (median of {RUNS})",
+         "cpu_traced", fmt_time, ("untraced", "cpu_plain"), "<= 1.5x untraced",
+         lambda v: v <= 1.5 * x["cpu_plain"]),
+        (f"%%trace, 100k unbuffered chan msgs (median of {RUNS})",
+         "chan_traced", fmt_time, ("untraced", "chan_plain"), "", None),
+        ("%%trace, 2,000 goroutines (median of 5)",
+         "many_traced", fmt_time, ("untraced", "many_plain"), "a few s (<= 3 s)",
+         lambda v: v <= 3.0),
+        ("timeline text/html, 2,000 goroutines",
+         "many_html", size, None, "< 1 MB", lambda v: v < 1_000_000),
+    ]
+    table = [("juggler only", "juggler", "compared with", "ratio", "target", "")]
+    for label, key, f, versus, target, ok in rows:
+        v, against, r = get(key), "", "n/a"
+        if versus is not None:
+            name, vkey = versus
+            w = get(vkey)
+            against = f"{name} {f(w)}"
+            if v is not None and w:
+                r = f"{v / w:.2f}"
+        else:
+            r = ""
+        verdict = ""
+        if ok is not None:
+            try:
+                verdict = "n/a" if v is None else ("PASS" if ok(v) else "MISS")
+            except (KeyError, TypeError):
+                verdict = "n/a"
+        table.append((label, f(v), against, r, target, verdict))
+    return table
 
 
 if __name__ == "__main__":

@@ -144,6 +144,10 @@ type Options struct {
 	// Defined tells whether the session defined a name, which then
 	// shadows a builtin of that name.
 	Defined func(name string) bool
+	// Count is the cell's execution count (In [Count]), which its go
+	// statements pass on so goroutines can be told by where they were
+	// written; 0 when the user does not see the cell.
+	Count int
 }
 
 // Parse splits code into its magics, imports and chunks.
@@ -223,7 +227,7 @@ func ParseWith(code string, o Options) (*Cell, error) {
 		}
 		collect(node, declared, uses)
 		collectInts(node, ints)
-		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, isInt: isInt, ranges: &c.Ranges, defined: defined}
+		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, isInt: isInt, ranges: &c.Ranges, defined: defined, count: o.Count}
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
 		if declFile != nil {
 			for _, d := range declFile.Decls {

@@ -10,9 +10,9 @@ import (
 )
 
 // GoFunc is the kernel helper every go statement is rewritten to call:
-// GoFunc(line, name, start) runs start() on a new goroutine that the kernel
-// watches (it recovers a panic instead of losing the worker, and knows
-// which cell line and function started it). start is built so that the
+// GoFunc(count, line, name, start) runs start() on a new goroutine that the
+// kernel watches (it recovers a panic instead of losing the worker, and
+// knows which cell (by execution count), line and function started it). start is built so that the
 // function value and the arguments are evaluated where the go statement
 // stands, as Go does.
 const GoFunc = "__jg.Go"
@@ -34,6 +34,8 @@ type rewriter struct {
 	ranges *[]Range
 	// defined tells names the user defined, which shadow builtins.
 	defined func(name string) bool
+	// count is the cell's execution count, passed to GoFunc.
+	count int
 }
 
 // ClearFunc stands for the clear builtin, which yaegi lacks.
@@ -110,7 +112,7 @@ var builtins = map[string]bool{
 
 // goStmt rewrites `go f(a, b)` into
 //
-//	__jg.Go(LINE, "f", func() func() { __f, __a0, __a1 := f, a, b; return func() { __f(__a0, __a1) } }())
+//	__jg.Go(COUNT, LINE, "f", func() func() { __f, __a0, __a1 := f, a, b; return func() { __f(__a0, __a1) } }())
 //
 // Constant arguments are passed as written, so they keep their untyped
 // flexibility (`go worker(1)` for a func taking int64).
@@ -135,7 +137,7 @@ func (r *rewriter) goStmt(g *ast.GoStmt) string {
 		args[len(args)-1] += "..."
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s(%d, %s, func() func() { ", GoFunc, r.line(g.Pos()), strconv.Quote(name))
+	fmt.Fprintf(&b, "%s(%d, %d, %s, func() func() { ", GoFunc, r.count, r.line(g.Pos()), strconv.Quote(name))
 	if len(names) > 0 {
 		fmt.Fprintf(&b, "%s := %s; ", strings.Join(names, ", "), strings.Join(values, ", "))
 	}

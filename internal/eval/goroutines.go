@@ -17,9 +17,12 @@ import (
 
 // Goroutine is one goroutine a cell started with a go statement.
 type Goroutine struct {
-	ID      int64 // the kernel's number, in start order
-	Cell    int64 // the cell that was running when it started
-	Line    int   // cell line of the go statement
+	ID   int64 // the kernel's number, in start order
+	Cell int64 // the cell that was running when it started
+	Line int   // cell line of the go statement
+	// Written is the execution count of the cell the go statement is in,
+	// when that is not the cell that ran it (a func from an earlier cell).
+	Written int
 	Started time.Time
 	// Wait is what it waits on ("chan send", "sleep", ...), filled in by
 	// the reports that look at the runtime.
@@ -35,16 +38,21 @@ type goroutines struct {
 	stderr io.Writer
 	trace  *traceWriter
 	cell   atomic.Int64 // the cell running now
+	count  atomic.Int64 // its execution count
 
 	mu   sync.Mutex
 	next int64
 	live map[int64]*Goroutine
 }
 
-func (g *goroutines) start(line int, fn string, run func()) {
+func (g *goroutines) start(written, line int, fn string, run func()) {
 	g.mu.Lock()
 	g.next++
 	gr := &Goroutine{ID: g.next, Cell: g.cell.Load(), Line: line, Started: time.Now()}
+	if written > 0 && int64(written) != g.count.Load() {
+		gr.Written = written
+		fn += fmt.Sprintf(" (In [%d])", written)
+	}
 	g.live[gr.ID] = gr
 	g.mu.Unlock()
 	tracer.LabelNext(gr.Cell, line, fn)
@@ -123,13 +131,13 @@ func (s *Session) Blocked(cell int64) []Goroutine {
 // blocked: "2 goroutines started at line 3 are still blocked (chan send)".
 func Describe(gs []Goroutine, adverb string) []string {
 	type key struct {
-		line int
-		wait string
+		line, written int
+		wait          string
 	}
 	counts := map[key]int{}
 	var order []key
 	for _, g := range gs {
-		k := key{g.Line, g.Wait}
+		k := key{g.Line, g.Written, g.Wait}
 		if counts[k] == 0 {
 			order = append(order, k)
 		}
@@ -142,7 +150,11 @@ func Describe(gs []Goroutine, adverb string) []string {
 		if n > 1 {
 			verb, noun = "are", "goroutines"
 		}
-		out = append(out, fmt.Sprintf("%d %s started at line %d %s %sblocked (%s)", n, noun, k.line, verb, adverb, k.wait))
+		where := fmt.Sprintf("line %d", k.line)
+		if k.written > 0 {
+			where += fmt.Sprintf(" of In [%d]", k.written)
+		}
+		out = append(out, fmt.Sprintf("%d %s started at %s %s %sblocked (%s)", n, noun, where, verb, adverb, k.wait))
 	}
 	return out
 }

@@ -206,14 +206,24 @@ type Result struct {
 	HasValue bool
 }
 
-// Run runs code as cell id. ctx cancels it; a cell that deadlocks is
-// cancelled with an error that says so.
-func (s *Session) Run(ctx context.Context, id int64, code string) (Result, error) {
-	c, err := cell.ParseWith(code, cell.Options{IsInt: s.isInt(), Defined: func(n string) bool { return s.names[n] }})
+// Cell is one cell to run.
+type Cell struct {
+	// ID names the cell for the kernel: goroutines and traces carry it.
+	ID int64
+	// Count is the execution count the front end shows (In [Count]), or 0.
+	Count int
+	Code  string
+}
+
+// Run runs a cell. ctx cancels it; a cell that deadlocks is cancelled with
+// an error that says so.
+func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
+	c, err := cell.ParseWith(in.Code, cell.Options{IsInt: s.isInt(), Defined: func(n string) bool { return s.names[n] }, Count: in.Count})
 	if err != nil {
 		return Result{}, compileError(err)
 	}
-	s.goroutines.cell.Store(id)
+	s.goroutines.cell.Store(in.ID)
+	s.goroutines.count.Store(int64(in.Count))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	// Most cells end long before a deadlock could be told from a pause, so

@@ -61,7 +61,7 @@ func run(t *testing.T, s *Session, cells ...string) (string, error) {
 	var err error
 	for i, c := range cells {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		res, err = s.Run(ctx, int64(i+1), c)
+		res, err = s.Run(ctx, Cell{ID: int64(i + 1), Count: i + 1, Code: c})
 		cancel()
 		if err != nil && i < len(cells)-1 {
 			t.Fatalf("cell %d %q: %v", i, c, err)
@@ -182,7 +182,7 @@ func TestInterrupt(t *testing.T) {
 	s, _, _, _ := newSession(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	_, err := s.Run(ctx, 1, "for {}")
+	_, err := s.Run(ctx, Cell{ID: 1, Code: "for {}"})
 	var e *Error
 	if !errors.As(err, &e) || e.Name != "Interrupted" {
 		t.Fatalf("err = %v", err)
@@ -449,5 +449,18 @@ func TestLoopIdioms(t *testing.T) {
 				t.Errorf("got %q, %v; want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// A goroutine started by a func written in an earlier cell is told by that
+// cell's execution count.
+func TestGoroutineOfEarlierCell(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	if _, err := run(t, s, "ch := make(chan int)\nfunc send() {\n\tgo func() { ch <- 1 }()\n}", "send()"); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(Describe(s.Blocked(2), "still "), "\n")
+	if got != "1 goroutine started at line 3 of In [1] is still blocked (chan send)" {
+		t.Errorf("report = %q", got)
 	}
 }

@@ -202,7 +202,7 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 	h.mu.Unlock()
 
 	sup := h.current()
-	r := sup.ExecuteCell(ctx, supervisor.Cell{Code: code, AllowStdin: req.AllowStdin, Trace: trace}, out)
+	r := sup.ExecuteCell(ctx, supervisor.Cell{Code: code, AllowStdin: req.AllowStdin, Trace: trace, Count: req.ExecutionCount}, out)
 	if r.Value != nil {
 		out.Result(supervisor.MimeBundle(r.Value))
 	}

@@ -193,6 +193,8 @@ type Cell struct {
 	AllowStdin bool
 	// Trace runs the cell under the execution tracer when set.
 	Trace *wire.Trace
+	// Count is the execution count the front end shows for the cell.
+	Count int
 }
 
 // ExecuteCell is Execute with every option a cell can have.
@@ -262,7 +264,7 @@ func (s *Supervisor) run(ctx context.Context, w *worker, in Cell, out kernel.Out
 	w.mu.Unlock()
 
 	// A failed write means the worker is dying; its death ends the cell.
-	w.reply(wire.Request{Kind: wire.KindExecute, ID: c.id, Code: in.Code, AllowStdin: in.AllowStdin, Trace: in.Trace})
+	w.reply(wire.Request{Kind: wire.KindExecute, ID: c.id, Code: in.Code, AllowStdin: in.AllowStdin, Trace: in.Trace, Count: in.Count})
 
 	var kill <-chan time.Time
 	ctxDone := ctx.Done()

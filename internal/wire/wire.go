@@ -49,6 +49,9 @@ type Request struct {
 	ID         int64  `json:"id,omitempty"`
 	Code       string `json:"code,omitempty"`
 	AllowStdin bool   `json:"allow_stdin,omitempty"`
+	// Count is the cell's execution count as the front end shows it
+	// (In [Count]), or 0 for a cell the user does not see (a replay).
+	Count int `json:"count,omitempty"`
 	// Trace, when set, runs the cell under the Go execution tracer.
 	Trace *Trace `json:"trace,omitempty"`
 	// Value and Err answer an input request.

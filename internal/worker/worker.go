@@ -159,7 +159,7 @@ func (w *worker) runCell(sess *eval.Session, req wire.Request) {
 	if req.Trace != nil {
 		traced = w.startTrace(*req.Trace)
 	}
-	res, err := sess.Run(ctx, req.ID, req.Code)
+	res, err := sess.Run(ctx, eval.Cell{ID: req.ID, Count: req.Count, Code: req.Code})
 	if traced != nil {
 		// A cell that did not compile ran nothing: no timeline for it.
 		var e *eval.Error
