@@ -189,6 +189,10 @@ func (p *parser) startRunning(g *gstate, ev *xtrace.Event, t int64) {
 }
 
 // closeSpan ends the goroutine's current state at t, recording it as a span.
+// reasonPreempted is the runtime's wait reason for a goroutine parked to be
+// preempted (runtime.preemptPark).
+const reasonPreempted = "preempted"
+
 func (p *parser) closeSpan(g *gstate, t int64) {
 	s := Span{Start: g.since, End: t, P: -1, M: -1, Reason: g.reason, RawReason: g.raw}
 	switch g.state {
@@ -204,6 +208,11 @@ func (p *parser) closeSpan(g *gstate, t int64) {
 		g.wokenBy = 0
 	case xtrace.GoWaiting, xtrace.GoSyscall:
 		s.State = Blocked
+		if g.reason == reasonPreempted {
+			// Parked by the runtime to be preempted (for the GC), not
+			// blocked by anything the user wrote: it waits to run again.
+			s.State = Runnable
+		}
 	default:
 		return
 	}
