@@ -138,9 +138,10 @@ type piece struct {
 
 // Options tell Parse what the session knows.
 type Options struct {
-	// IsInt tells whether a name the session defined is an integer, so
-	// that `range n` over it can be run as a counting loop.
-	IsInt func(name string) bool
+	// TypeOf names the predeclared type (int, float64, string, ...) of a
+	// variable or constant the session defined, or "": so that `range n`
+	// over an integer can be a counting loop, and min and max be typed.
+	TypeOf func(name string) string
 	// Defined tells whether the session defined a name, which then
 	// shadows a builtin of that name.
 	Defined func(name string) bool
@@ -156,8 +157,16 @@ func Parse(code string) (*Cell, error) { return ParseWith(code, Options{}) }
 // ParseWith is Parse with what the session knows.
 func ParseWith(code string, o Options) (*Cell, error) {
 	c := &Cell{Uses: map[string][]string{}}
-	ints := map[string]bool{}
-	isInt := func(name string) bool { return ints[name] || (o.IsInt != nil && o.IsInt(name)) }
+	types := map[string]string{}
+	typeOf := func(name string) string {
+		if t, ok := types[name]; ok {
+			return t
+		}
+		if o.TypeOf != nil {
+			return o.TypeOf(name)
+		}
+		return ""
+	}
 	defined := func(name string) bool {
 		for _, n := range c.Defines {
 			if n == name {
@@ -226,8 +235,8 @@ func ParseWith(code string, o Options) (*Cell, error) {
 			}
 		}
 		collect(node, declared, uses)
-		collectInts(node, ints)
-		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, isInt: isInt, ranges: &c.Ranges, defined: defined, count: o.Count}
+		collectTypes(node, types)
+		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, typeOf: typeOf, ranges: &c.Ranges, defined: defined, count: o.Count}
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
 		if declFile != nil {
 			for _, d := range declFile.Decls {

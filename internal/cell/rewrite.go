@@ -25,9 +25,11 @@ type rewriter struct {
 	base int    // offset in src of the piece
 	// line maps a position to the cell line.
 	line func(token.Pos) int
-	// isInt tells whether a name is an integer variable or constant (of
-	// the cell, or of the session); range over it is a counting loop.
-	isInt func(name string) bool
+	// typeOf names the predeclared type (int, float64, string, ...) of a
+	// variable or constant of the cell or of the session, or "" when it
+	// is not one or not known: range over an integer is a counting loop,
+	// and min and max get a helper of the right type.
+	typeOf func(name string) string
 	// ranges collects the range statements over something that is not
 	// evidently a collection, for a clear error if yaegi cannot range
 	// over it.
@@ -315,32 +317,34 @@ type Range struct {
 
 // collectInts adds to ints the names n declares as integers: from integer
 // expressions, integer types, or integer parameters.
-func collectInts(n ast.Node, ints map[string]bool) {
-	r := &rewriter{isInt: func(name string) bool { return ints[name] }}
+func collectTypes(n ast.Node, types map[string]string) {
+	r := &rewriter{typeOf: func(name string) string { return types[name] }}
 	ast.Inspect(n, func(n ast.Node) bool {
 		switch x := n.(type) {
 		case *ast.AssignStmt:
 			if x.Tok == token.DEFINE && len(x.Lhs) == len(x.Rhs) {
 				for i, e := range x.Lhs {
-					if id, ok := e.(*ast.Ident); ok && r.intExpr(x.Rhs[i]) {
-						ints[id.Name] = true
+					if id, ok := e.(*ast.Ident); ok {
+						if t := defaultType(r.exprType(x.Rhs[i])); t != "" {
+							types[id.Name] = t
+						}
 					}
 				}
 			}
 		case *ast.ValueSpec:
-			typed := false
-			if id, ok := x.Type.(*ast.Ident); ok && intTypes[id.Name] {
-				typed = true
-			}
 			for i, id := range x.Names {
-				if typed || (x.Type == nil && i < len(x.Values) && r.intExpr(x.Values[i])) {
-					ints[id.Name] = true
+				if t, ok := x.Type.(*ast.Ident); ok && basicTypes[t.Name] {
+					types[id.Name] = t.Name
+				} else if x.Type == nil && i < len(x.Values) {
+					if t := defaultType(r.exprType(x.Values[i])); t != "" {
+						types[id.Name] = t
+					}
 				}
 			}
 		case *ast.Field:
-			if id, ok := x.Type.(*ast.Ident); ok && intTypes[id.Name] {
+			if t, ok := x.Type.(*ast.Ident); ok && basicTypes[t.Name] {
 				for _, n := range x.Names {
-					ints[n.Name] = true
+					types[n.Name] = t.Name
 				}
 			}
 		}
@@ -367,30 +371,109 @@ var intTypes = map[string]bool{
 	"uintptr": true, "byte": true, "rune": true,
 }
 
-// intExpr tells whether e is evidently an integer: a literal, len or cap,
-// a conversion to an integer type, arithmetic on integers, or a name that
-// isInt knows.
-func (r *rewriter) intExpr(e ast.Expr) bool {
+// basicTypes are the predeclared types whose values the cell front end
+// can reason about.
+var basicTypes = map[string]bool{"float32": true, "float64": true, "string": true}
+
+func init() {
+	for t := range intTypes {
+		basicTypes[t] = true
+	}
+}
+
+// Untyped constants, as exprType names them.
+const (
+	untypedInt    = "untyped int"
+	untypedFloat  = "untyped float"
+	untypedString = "untyped string"
+)
+
+// defaultType is the type a variable declared from an expression of type t
+// gets: untyped constants take their default type.
+func defaultType(t string) string {
+	switch t {
+	case untypedInt:
+		return "int"
+	case untypedFloat:
+		return "float64"
+	case untypedString:
+		return "string"
+	}
+	return t
+}
+
+// exprType names e's type when the syntax and what typeOf knows show it: a
+// predeclared type, an untyped constant kind, or "".
+func (r *rewriter) exprType(e ast.Expr) string {
 	switch x := ast.Unparen(e).(type) {
 	case *ast.BasicLit:
-		return x.Kind == token.INT || x.Kind == token.CHAR
+		switch x.Kind {
+		case token.INT, token.CHAR:
+			return untypedInt
+		case token.FLOAT:
+			return untypedFloat
+		case token.STRING:
+			return untypedString
+		}
 	case *ast.Ident:
-		return r.isInt != nil && r.isInt(x.Name)
+		if r.typeOf != nil {
+			return r.typeOf(x.Name)
+		}
 	case *ast.UnaryExpr:
-		return (x.Op == token.SUB || x.Op == token.ADD || x.Op == token.XOR) && r.intExpr(x.X)
+		if x.Op == token.SUB || x.Op == token.ADD || x.Op == token.XOR {
+			return r.exprType(x.X)
+		}
 	case *ast.BinaryExpr:
 		switch x.Op {
 		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR, token.AND_NOT:
-			return r.intExpr(x.X) || r.intExpr(x.Y)
+			return unify(r.exprType(x.X), r.exprType(x.Y))
 		case token.SHL, token.SHR:
-			return r.intExpr(x.X)
+			return r.exprType(x.X)
 		}
 	case *ast.CallExpr:
 		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 {
-			return id.Name == "len" || id.Name == "cap" || intTypes[id.Name]
+			if id.Name == "len" || id.Name == "cap" {
+				return "int"
+			}
+			if basicTypes[id.Name] {
+				return id.Name
+			}
 		}
 	}
-	return false
+	return ""
+}
+
+// unify is the type of an operation on operands of types a and b: an
+// untyped constant takes the other operand's type, and a typed operand
+// tells the type of an unknown one (Go's operands share their type); ""
+// when it cannot be told or the types differ.
+func unify(a, b string) string {
+	switch {
+	case a == "" && b == "", a == "" && strings.HasPrefix(b, "untyped "), b == "" && strings.HasPrefix(a, "untyped "):
+		return ""
+	case a == "":
+		return b
+	case b == "":
+		return a
+	case a == b:
+		return a
+	case strings.HasPrefix(a, "untyped ") && strings.HasPrefix(b, "untyped "):
+		if a == untypedFloat || b == untypedFloat {
+			return untypedFloat
+		}
+		return untypedInt
+	case strings.HasPrefix(a, "untyped "):
+		return b
+	case strings.HasPrefix(b, "untyped "):
+		return a
+	}
+	return ""
+}
+
+// intExpr tells whether e is evidently an integer.
+func (r *rewriter) intExpr(e ast.Expr) bool {
+	t := r.exprType(e)
+	return t == untypedInt || intTypes[t]
 }
 
 // pure tells expressions that can be evaluated more than once without

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/constant"
 	"io"
 	"os"
 	"reflect"
@@ -218,7 +219,7 @@ type Cell struct {
 // Run runs a cell. ctx cancels it; a cell that deadlocks is cancelled with
 // an error that says so.
 func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
-	c, err := cell.ParseWith(in.Code, cell.Options{IsInt: s.isInt(), Defined: func(n string) bool { return s.names[n] }, Count: in.Count})
+	c, err := cell.ParseWith(in.Code, cell.Options{TypeOf: s.typeOf(), Defined: func(n string) bool { return s.names[n] }, Count: in.Count})
 	if err != nil {
 		return Result{}, compileError(err)
 	}
@@ -275,12 +276,12 @@ func clearValue(x any) {
 	}
 }
 
-// isInt returns the question cell.Parse asks about names it cannot see the
-// type of: is this variable or constant of the session an integer? The
-// session's variables are read once, at the first question.
-func (s *Session) isInt() func(string) bool {
+// typeOf returns the question cell.Parse asks about names it cannot see
+// the type of: which predeclared type has this variable or constant of the
+// session? The session's variables are read once, at the first question.
+func (s *Session) typeOf() func(string) string {
 	var g map[string]reflect.Value
-	return func(name string) bool {
+	return func(name string) string {
 		if g == nil {
 			var err error
 			if g, err = globals(s.in); err != nil {
@@ -289,14 +290,27 @@ func (s *Session) isInt() func(string) bool {
 		}
 		v, ok := g[name]
 		if !ok || !v.IsValid() {
-			return false
+			return ""
 		}
-		switch v.Kind() {
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-			return true
+		// yaegi keeps untyped constants as go/constant values.
+		if v.CanInterface() {
+			if c, ok := v.Interface().(constant.Value); ok {
+				switch c.Kind() {
+				case constant.Int:
+					return "untyped int"
+				case constant.Float:
+					return "untyped float"
+				case constant.String:
+					return "untyped string"
+				}
+				return ""
+			}
 		}
-		return false
+		// A named type (time.Duration) is not its kind's predeclared type.
+		if t := v.Type(); t.PkgPath() == "" && t.Name() == t.Kind().String() {
+			return t.Name()
+		}
+		return ""
 	}
 }
 
