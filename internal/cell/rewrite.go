@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,27 @@ type rewriter struct {
 	defined func(name string) bool
 	// count is the cell's execution count, passed to GoFunc.
 	count int
+}
+
+// MinMaxTypes are the types the kernel's min and max helpers exist for:
+// __jg.MinInt, __jg.MaxFloat64 and so on.
+var MinMaxTypes = []string{"int", "int64", "uint", "float64", "string"}
+
+// minMax rewrites min(a, b, ...) and max(...) (Go 1.21 builtins yaegi
+// lacks) into the kernel's helper for the arguments' type, when the
+// syntax and the session tell that type; otherwise the call stays, and
+// yaegi says min is undefined.
+func (r *rewriter) minMax(call *ast.CallExpr) (edit, bool) {
+	id, ok := call.Fun.(*ast.Ident)
+	if !ok || (id.Name != "min" && id.Name != "max") || len(call.Args) == 0 || call.Ellipsis.IsValid() || (r.defined != nil && r.defined(id.Name)) {
+		return edit{}, false
+	}
+	t := defaultType(r.exprType(call))
+	if !slices.Contains(MinMaxTypes, t) {
+		return edit{}, false
+	}
+	name := "__jg." + strings.ToUpper(id.Name[:1]) + id.Name[1:] + strings.ToUpper(t[:1]) + t[1:]
+	return edit{r.off(id.Pos()), r.off(id.End()), name}, true
 }
 
 // ClearFunc stands for the clear builtin, which yaegi lacks.
@@ -87,6 +109,9 @@ func (r *rewriter) edits(root ast.Node) []edit {
 			// same, unless the user defined a clear of their own.
 			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "clear" && len(n.Args) == 1 && (r.defined == nil || !r.defined("clear")) {
 				out = append(out, edit{r.off(id.Pos()), r.off(id.End()), ClearFunc})
+			}
+			if e, ok := r.minMax(n); ok {
+				out = append(out, e)
 			}
 		case *ast.ForStmt:
 			out = append(out, r.forVars(n)...)
@@ -431,13 +456,21 @@ func (r *rewriter) exprType(e ast.Expr) string {
 			return r.exprType(x.X)
 		}
 	case *ast.CallExpr:
-		if id, ok := x.Fun.(*ast.Ident); ok && len(x.Args) == 1 {
-			if id.Name == "len" || id.Name == "cap" {
-				return "int"
+		id, ok := x.Fun.(*ast.Ident)
+		if !ok || (r.defined != nil && r.defined(id.Name)) {
+			return ""
+		}
+		switch {
+		case len(x.Args) == 1 && (id.Name == "len" || id.Name == "cap"):
+			return "int"
+		case len(x.Args) == 1 && basicTypes[id.Name]:
+			return id.Name
+		case (id.Name == "min" || id.Name == "max") && len(x.Args) > 0:
+			t := r.exprType(x.Args[0])
+			for _, a := range x.Args[1:] {
+				t = unify(t, r.exprType(a))
 			}
-			if basicTypes[id.Name] {
-				return id.Name
-			}
+			return t
 		}
 	}
 	return ""

@@ -174,14 +174,13 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	})
 	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(s.opts.Display), s.timers.symbols(), {
 		runtimePath + "/" + runtimePath: {
-			"Show":  reflect.ValueOf(s.show),
-			"Clear": reflect.ValueOf(clearValue),
-			"Go":    reflect.ValueOf(s.goroutines.start),
-			"Flow":  reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
+			"Show": reflect.ValueOf(s.show),
+			"Go":   reflect.ValueOf(s.goroutines.start),
+			"Flow": reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
 		},
 		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
-	}} {
+	}, {runtimePath + "/" + runtimePath: builtins()}} {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
 		}
@@ -262,18 +261,6 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 		s.names[n] = true
 	}
 	return res, nil
-}
-
-// clearValue is the clear builtin: it empties a map and zeroes a slice's
-// elements, in place, as Go 1.21's does.
-func clearValue(x any) {
-	v := reflect.ValueOf(x)
-	switch v.Kind() {
-	case reflect.Map, reflect.Slice:
-		v.Clear()
-	default:
-		panic(fmt.Sprintf("invalid argument: clear(%T): argument must be a map or a slice", x))
-	}
 }
 
 // typeOf returns the question cell.Parse asks about names it cannot see
@@ -512,7 +499,7 @@ func compileError(err error) error {
 		if m := compilePos.FindStringSubmatch(l); m != nil {
 			l = "line " + m[1] + ": " + m[3]
 			if b := strings.TrimPrefix(m[3], "undefined: "); b == "min" || b == "max" {
-				l += " (the min and max builtins of Go 1.21 are not in the interpreter yet: compare, or define func " + b + "(a, b int) int)"
+				l += " (the interpreter has no " + b + " builtin; Juggler supplies one for int, int64, uint, float64 and string arguments whose type it can tell, not for these: compare them, or convert them to one of those types)"
 			}
 		}
 		lines = append(lines, l)

@@ -131,7 +131,7 @@ func TestErrors(t *testing.T) {
 		{"index out of range", []string{"var a []int\n_ = a[3]"}, "panic", "index out of range", ""},
 		{"os.Exit", []string{"os.Exit(3)"}, "Exit", "os.Exit(3)", ""},
 		{"undefined", []string{"nosuchthing + 1"}, "CompileError", "undefined: nosuchthing", ""},
-		{"min is not there yet", []string{"a := 1\nmin(a, 2)"}, "CompileError", "line 2: undefined: min (the min and max builtins", ""},
+		{"min of an unknown type", []string{"type C float64\nc := C(1)\nmin(c, 2)"}, "CompileError", "line 3: undefined: min (the interpreter has no min builtin", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -413,6 +413,32 @@ func TestRangeOverFuncIsClear(t *testing.T) {
 	var e *Error
 	if !errors.As(err, &e) || !strings.Contains(e.Value, "line 1: cannot range over seq") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestMinMax(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"ints in an expression", []string{"a, b := 4, 9\nmin(a, b)*10 + max(a, b, 2)"}, "49"},
+		{"untyped constants", []string{"min(3, 1, 2)"}, "1"},
+		{"floats", []string{"max(2.5, 1)"}, "2.5"},
+		{"session int64", []string{"var big int64 = 7", "min(big, 3) + 1"}, "4"},
+		{"strings", []string{`max("go", "gopher")`}, `"gopher"`},
+		{"len", []string{`min(len("abc"), 10)`}, "3"},
+		{"parameters", []string{"func clamp(x int) int { return max(0, min(x, 10)) }", "clamp(42) + clamp(-3)"}, "10"},
+		{"user's own min", []string{"func min(a, b string) string { return a }", `min("x", "a")`}, `"x"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			got, err := run(t, s, tt.cells...)
+			if err != nil || got != tt.want {
+				t.Errorf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
 	}
 }
 
