@@ -84,8 +84,14 @@ func (k *kernel) execute(ch *router, m *Message) (abort bool) {
 		reply["evalue"] = r.Evalue
 		reply["traceback"] = tb
 	}
+	abort = r.Status == "error" && req.StopOnError
+	if abort && ch == k.shell {
+		// What is queued now was sent before the client could know the
+		// cell failed; what arrives after the reply was sent knowing it.
+		k.queuedAtError = len(k.shellQ)
+	}
 	k.reply(ch, m, "execute_reply", reply)
-	return r.Status == "error" && req.StopOnError
+	return abort
 }
 
 // abort answers an execute_request queued behind a failed cell without

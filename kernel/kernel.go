@@ -52,6 +52,9 @@ type kernel struct {
 	wg     sync.WaitGroup
 
 	shellQ chan *Message // requests read from shell, waiting their turn
+	// queuedAtError is how many requests waited in shellQ when a cell
+	// failed, just before its reply went out: those are aborted.
+	queuedAtError int
 	stdinQ chan *Message // input_reply messages
 	// inputMu makes concurrent Input calls take turns on stdin.
 	inputMu sync.Mutex
@@ -237,7 +240,7 @@ func (k *kernel) serveShell() {
 		select {
 		case m := <-k.shellQ:
 			if failed := k.handle(k.shell, m); failed {
-				k.abortQueued()
+				k.abortQueued(k.queuedAtError)
 			}
 		case <-k.ctx.Done():
 			return
@@ -245,12 +248,12 @@ func (k *kernel) serveShell() {
 	}
 }
 
-// abortQueued answers every execute_request already waiting on shell with
-// an error reply, as ipykernel does after a failed cell with stop_on_error
-// (which it calls "aborted"; front ends expect status "error"). Other
-// requests waiting are served normally.
-func (k *kernel) abortQueued() {
-	for {
+// abortQueued answers the execute_requests among the next n waiting on
+// shell with an error reply, as ipykernel does after a failed cell with
+// stop_on_error (which it calls "aborted"; front ends expect status
+// "error"). Other requests among them are served normally.
+func (k *kernel) abortQueued(n int) {
+	for ; n > 0; n-- {
 		select {
 		case m := <-k.shellQ:
 			if m.Header.MsgType == "execute_request" {
