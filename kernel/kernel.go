@@ -55,7 +55,7 @@ type kernel struct {
 	// queuedAtError is how many requests waited in shellQ when a cell
 	// failed, just before its reply went out: those are aborted.
 	queuedAtError int
-	stdinQ chan *Message // input_reply messages
+	stdinQ        chan *Message // input_reply messages
 	// inputMu makes concurrent Input calls take turns on stdin.
 	inputMu sync.Mutex
 	// handlerMu serialises Handler calls other than Interrupt and Shutdown,
