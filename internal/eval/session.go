@@ -107,15 +107,19 @@ func (s *Session) settle() {
 	deadline := time.Now().Add(settleWait)
 	for {
 		var flows []int64
+		stuck := true
 		for id, g := range snapshot() {
 			if g.flow {
 				flows = append(flows, id)
+				// yaegi cannot stop a wait on a lock from outside: only
+				// an Unlock or Done would end it, so waiting is no use.
+				stuck = stuck && (strings.HasPrefix(g.wait, "sync.") || g.wait == "semacquire")
 			}
 		}
 		if len(flows) == 0 {
 			return
 		}
-		if time.Now().After(deadline) {
+		if stuck || time.Now().After(deadline) {
 			abandon(flows)
 			return
 		}
