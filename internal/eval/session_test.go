@@ -73,12 +73,34 @@ func run(t *testing.T, s *Session, cells ...string) (string, error) {
 	return render.Values(res.Values)[render.Plain].(string), nil
 }
 
+// valueCase is a sequence of cells and the value the last one shows.
+type valueCase struct {
+	name  string
+	cells []string
+	want  string
+}
+
+// runValueCases runs each case in a fresh session and checks the last
+// cell's value, then waits for the goroutines the cells started.
+func runValueCases(t *testing.T, tests []valueCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			got, err := run(t, s, tt.cells...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q (notes %q)", got, tt.want, s.Notes())
+			}
+			waitGoroutines(t, s)
+		})
+	}
+}
+
 func TestValues(t *testing.T) {
-	tests := []struct {
-		name  string
-		cells []string
-		want  string
-	}{
+	runValueCases(t, []valueCase{
 		{"arithmetic", []string{"6*7"}, "42"},
 		{"string", []string{`"go" + "pher"`}, `"gopher"`},
 		{"state across cells", []string{"x := 41", "x + 1"}, "42"},
@@ -101,19 +123,7 @@ func TestValues(t *testing.T) {
 		{"conversion", []string{"float64(3) / 2"}, "1.5"},
 		{"a signal is not a value", []string{"done := make(chan struct{}, 1)\ndone <- struct{}{}\n<-done"}, ""},
 		{"stdin via fmt.Scanln", []string{"var s string\nfmt.Scanln(&s)\ns"}, `"hello"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _, _, _ := newSession(t)
-			got, err := run(t, s, tt.cells...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestErrors(t *testing.T) {
@@ -316,11 +326,7 @@ func TestBlockedReport(t *testing.T) {
 }
 
 func TestRedefinition(t *testing.T) {
-	tests := []struct {
-		name  string
-		cells []string
-		want  string
-	}{
+	runValueCases(t, []valueCase{
 		{"func seen by earlier funcs", []string{"func f() int { return 1 }", "func g() int { return f() * 10 }", "func f() int { return 2 }", "g()"}, "20"},
 		{"func redefined alone", []string{"func f() int { return 1 }", "func f() int { return 3 }", "f()"}, "3"},
 		{"method redefined", []string{"type P struct{ X int }", "func (p P) Show() string { return fmt.Sprint(\"v1 \", p.X) }", "p := P{7}",
@@ -330,19 +336,7 @@ func TestRedefinition(t *testing.T) {
 		{"values of the redefined type's neighbours kept", []string{"type P struct{ X int }", "m := map[string]P{\"a\": {4}}", "pp := &P{5}", "s := []string{\"x\"}",
 			"func (p P) Twice() int { return 2 * p.X }", "func (p P) Twice() int { return 3 * p.X }", "m[\"a\"].Twice() + pp.Twice() + len(s)"}, "28"},
 		{"same code rerun is not a redefinition", []string{"func f() int { return 1 }", "x := 5", "func f() int { return 1 }", "x"}, "5"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _, _, _ := newSession(t)
-			got, err := run(t, s, tt.cells...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("got %q, want %q (notes %q)", got, tt.want, s.Notes())
-			}
-		})
-	}
+	})
 }
 
 func TestRedefinedTypeDropsItsValues(t *testing.T) {
@@ -378,11 +372,7 @@ func TestFailedCellLeavesSession(t *testing.T) {
 }
 
 func TestRangeOverInt(t *testing.T) {
-	tests := []struct {
-		name  string
-		cells []string
-		want  string
-	}{
+	runValueCases(t, []valueCase{
 		{"literal", []string{"s := 0\nfor i := range 5 {\n\ts += i\n}\ns"}, "10"},
 		{"cell variable", []string{"n := 4\nc := 0\nfor range n {\n\tc++\n}\nc"}, "4"},
 		{"session variable", []string{"var n int64 = 3", "var last int64\nfor i := range n {\n\tlast = i\n}\nlast"}, "2"},
@@ -391,20 +381,7 @@ func TestRangeOverInt(t *testing.T) {
 		{"len and once-evaluated call", []string{"calls := 0\nfunc three() int { calls++; return 3 }\nsum := 0\nfor i := range three() + len(\"ab\") {\n\tsum += i\n}\nsum*10 + calls"}, "101"},
 		{"per-iteration variable", []string{"ch := make(chan int, 3)\nfor i := range 3 {\n\tgo func() { ch <- i }()\n}\n<-ch + <-ch + <-ch"}, "3"},
 		{"slices still range", []string{"t := 0\nfor i, v := range []int{5, 6} {\n\tt += i * v\n}\nt"}, "6"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _, _, _ := newSession(t)
-			got, err := run(t, s, tt.cells...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-			waitGoroutines(t, s)
-		})
-	}
+	})
 }
 
 func TestRangeOverFuncIsClear(t *testing.T) {
@@ -417,11 +394,7 @@ func TestRangeOverFuncIsClear(t *testing.T) {
 }
 
 func TestMinMax(t *testing.T) {
-	tests := []struct {
-		name  string
-		cells []string
-		want  string
-	}{
+	runValueCases(t, []valueCase{
 		{"ints in an expression", []string{"a, b := 4, 9\nmin(a, b)*10 + max(a, b, 2)"}, "49"},
 		{"untyped constants", []string{"min(3, 1, 2)"}, "1"},
 		{"floats", []string{"max(2.5, 1)"}, "2.5"},
@@ -430,16 +403,7 @@ func TestMinMax(t *testing.T) {
 		{"len", []string{`min(len("abc"), 10)`}, "3"},
 		{"parameters", []string{"func clamp(x int) int { return max(0, min(x, 10)) }", "clamp(42) + clamp(-3)"}, "10"},
 		{"user's own min", []string{"func min(a, b string) string { return a }", `min("x", "a")`}, `"x"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _, _, _ := newSession(t)
-			got, err := run(t, s, tt.cells...)
-			if err != nil || got != tt.want {
-				t.Errorf("got %q, %v; want %q", got, err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestClear(t *testing.T) {
@@ -456,26 +420,13 @@ func TestClear(t *testing.T) {
 }
 
 func TestLoopIdioms(t *testing.T) {
-	tests := []struct {
-		name string
-		code string
-		want string
-	}{
-		{"blank key", "xs := []string{\"a\", \"b\"}\nout := \"\"\nfor _, l := range xs {\n\tout += l\n}\nout", `"ab"`},
-		{"blank key, unused value copy", "n := 0\nfor _, l := range []string{\"a\"} {\n\tn++\n}\nn", "1"},
-		{"i := i idiom", "s := 0\nfor i := 0; i < 3; i++ {\n\ti := i\n\ts += i\n}\ns", "3"},
-		{"i := i in a range over an integer", "s := 0\nfor i := range 3 {\n\ti := i\n\ts += i\n}\ns", "3"},
-		{"l := l idiom", "s := \"\"\nfor _, l := range []string{\"x\", \"y\"} {\n\tl := l\n\ts += l\n}\ns", `"xy"`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _, _, _ := newSession(t)
-			got, err := run(t, s, tt.code)
-			if err != nil || got != tt.want {
-				t.Errorf("got %q, %v; want %q", got, err, tt.want)
-			}
-		})
-	}
+	runValueCases(t, []valueCase{
+		{"blank key", []string{"xs := []string{\"a\", \"b\"}\nout := \"\"\nfor _, l := range xs {\n\tout += l\n}\nout"}, `"ab"`},
+		{"blank key, unused value copy", []string{"n := 0\nfor _, l := range []string{\"a\"} {\n\tn++\n}\nn"}, "1"},
+		{"i := i idiom", []string{"s := 0\nfor i := 0; i < 3; i++ {\n\ti := i\n\ts += i\n}\ns"}, "3"},
+		{"i := i in a range over an integer", []string{"s := 0\nfor i := range 3 {\n\ti := i\n\ts += i\n}\ns"}, "3"},
+		{"l := l idiom", []string{"s := \"\"\nfor _, l := range []string{\"x\", \"y\"} {\n\tl := l\n\ts += l\n}\ns"}, `"xy"`},
+	})
 }
 
 // A goroutine started by a func written in an earlier cell is told by that
