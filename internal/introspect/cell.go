@@ -489,16 +489,7 @@ func (ci *cellInfo) addScanned(text string) {
 			ts = append(ts, t)
 		}
 	}
-	line := func(off int) string {
-		s := strings.LastIndexByte(text[:off], '\n') + 1
-		e := strings.IndexByte(text[off:], '\n')
-		if e < 0 {
-			e = len(text)
-		} else {
-			e += off
-		}
-		return strings.TrimSpace(text[s:e])
-	}
+	line := func(off int) string { return strings.TrimSpace(lineAt(text, off)) }
 	depth := 0
 	for i := 0; i < len(ts); i++ {
 		t := ts[i]

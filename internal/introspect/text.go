@@ -64,16 +64,21 @@ func blankMagics(code string) string {
 	return string(b)
 }
 
+// lineAt returns the whole line of text that byte offset off lies on.
+func lineAt(text string, off int) string {
+	start := strings.LastIndexByte(text[:off], '\n') + 1
+	end := strings.IndexByte(text[off:], '\n')
+	if end < 0 {
+		end = len(text)
+	} else {
+		end += off
+	}
+	return text[start:end]
+}
+
 // inMagicLine reports whether byte offset off lies on a magic line of code.
 func inMagicLine(code string, off int) bool {
-	lineStart := strings.LastIndexByte(code[:off], '\n') + 1
-	lineEnd := strings.IndexByte(code[off:], '\n')
-	if lineEnd < 0 {
-		lineEnd = len(code)
-	} else {
-		lineEnd += off
-	}
-	return isMagicLine(code[lineStart:lineEnd])
+	return isMagicLine(lineAt(code, off))
 }
 
 // tok is one scanned token with its byte range in the source.
