@@ -17,7 +17,7 @@ import (
 	"image"
 	"reflect"
 
-	"github.com/traefik/yaegi/interp"
+	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
 
 	"github.com/juggler-kernel/juggler/internal/render"
 	"github.com/juggler-kernel/juggler/internal/wire"

@@ -99,7 +99,7 @@ func snapshot() map[int64]gstate {
 // parseGoroutine reads one goroutine of a runtime.Stack dump:
 //
 //	goroutine 23 [select, 2 minutes]:
-//	github.com/traefik/yaegi/interp.send.func2(...)
+//	github.com/juggler-kernel/juggler/internal/yaegi/interp.send.func2(...)
 //		/path/run.go:3300 +0x1a
 func parseGoroutine(text string) (gstate, bool) {
 	header, rest, _ := strings.Cut(text, "\n")
@@ -125,7 +125,7 @@ func parseGoroutine(text string) (gstate, bool) {
 				s.kernel = true
 			}
 		}
-		if strings.HasPrefix(line, "github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext.func1(") {
+		if strings.HasPrefix(line, "github.com/juggler-kernel/juggler/internal/yaegi/interp.(*Interpreter).EvalWithContext.func1(") {
 			s.flow = true
 		}
 		// Cells sleep through Session.sleep, which waits in a select.
@@ -137,7 +137,7 @@ func parseGoroutine(text string) (gstate, bool) {
 		}
 		// yaegi's EvalWithContext waits for the goroutine that runs the
 		// code; the waiting one is the kernel's, the running one the user's.
-		if strings.HasPrefix(line, "github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext(") {
+		if strings.HasPrefix(line, "github.com/juggler-kernel/juggler/internal/yaegi/interp.(*Interpreter).EvalWithContext(") {
 			s.kernel = true
 		}
 		if !refined && s.wait == "select" {

@@ -20,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/traefik/yaegi/interp"
+	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 

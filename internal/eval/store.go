@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/traefik/yaegi/interp"
+	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
 
 	"github.com/juggler-kernel/juggler/internal/cell"
 )

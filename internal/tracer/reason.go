@@ -44,7 +44,7 @@ func reasonFromStack(frames []string) string {
 	for _, f := range frames {
 		if reflectSelect {
 			// The first interpreter frame above reflect.Select is the
-			// closure of the operation: "github.com/traefik/yaegi/interp.recv.func3".
+			// closure of the operation: "github.com/juggler-kernel/juggler/internal/yaegi/interp.recv.func3".
 			if _, after, ok := strings.Cut(f, "/yaegi/interp."); ok {
 				name, _, _ := strings.Cut(after, ".")
 				if op, ok := interpOps[name]; ok {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/traefik/yaegi/interp"
+	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 )
 
@@ -295,7 +295,7 @@ func TestParseGarbage(t *testing.T) {
 }
 
 func TestReasonFromStack(t *testing.T) {
-	const interp = "github.com/traefik/yaegi/interp."
+	const interp = "github.com/juggler-kernel/juggler/internal/yaegi/interp."
 	for _, tc := range []struct {
 		frames []string
 		want   string
