@@ -459,6 +459,27 @@ class InterruptTests(KernelCase):
             "go func() { for { time.Sleep(time.Millisecond) } }(); mu.Lock()",
             self.interrupt_request)
 
+    def test_interrupt_spares_earlier_cells_goroutines(self):
+        # A ticker an earlier cell left running on purpose goes on (and
+        # keeps its sleeps whole); the interrupted cell's own goroutines,
+        # the one that sleeps among them, stop.
+        self.assertOk(self.run_cell(
+            "var kept, mine, napped int64\n"
+            "go func() { for { atomic.AddInt64(&kept, 1); time.Sleep(time.Millisecond) } }()"))
+        self.assertOk(self.run_cell(
+            "go func() { time.Sleep(400 * time.Millisecond); atomic.StoreInt64(&napped, 1) }()"))
+        self.interrupt_cell(
+            "keptEarlier",
+            "go func() { for { atomic.AddInt64(&mine, 1); time.Sleep(time.Millisecond) } }()\n"
+            "go func() { for { atomic.AddInt64(&mine, 1) } }()\n"
+            "for {}",
+            self.interrupt_request)
+        self.assertResult(
+            "k, m := atomic.LoadInt64(&kept), atomic.LoadInt64(&mine)\n"
+            "time.Sleep(600 * time.Millisecond)\n"
+            "fmt.Sprint(atomic.LoadInt64(&kept) > k, atomic.LoadInt64(&mine) == m, atomic.LoadInt64(&napped))",
+            '"true true 1"')
+
     def test_interrupt_when_idle(self):
         self.interrupt_request()
         self.assertResult("1+2", "3")

@@ -43,12 +43,30 @@ type goroutines struct {
 	mu   sync.Mutex
 	next int64
 	live map[int64]*Goroutine
+	// byGoID maps the runtime ID of a live goroutine to its cell.
+	byGoID map[int64]int64
+}
+
+// cellOf returns the cell goroutine goID belongs to: the cell that started
+// it, or the cell running now for the cell's own flow and goroutines the
+// kernel did not start.
+func (g *goroutines) cellOf(goID int64) int64 {
+	g.mu.Lock()
+	c, ok := g.byGoID[goID]
+	g.mu.Unlock()
+	if !ok {
+		c = g.cell.Load()
+	}
+	return c
 }
 
 func (g *goroutines) start(written, line int, fn string, run func()) {
+	// A goroutine started by a goroutine belongs to the parent's cell: an
+	// interrupt stops it with its parent, and no sooner.
+	cell := g.cellOf(tracer.GoID())
 	g.mu.Lock()
 	g.next++
-	gr := &Goroutine{ID: g.next, Cell: g.cell.Load(), Line: line, Started: time.Now()}
+	gr := &Goroutine{ID: g.next, Cell: cell, Line: line, Started: time.Now()}
 	if written > 0 && int64(written) != g.count.Load() {
 		gr.Written = written
 		fn += fmt.Sprintf(" (In [%d])", written)
@@ -60,11 +78,13 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 		id := tracer.LabelGoroutine(gr.Cell, line, fn)
 		g.mu.Lock()
 		gr.GoID = id
+		g.byGoID[id] = gr.Cell
 		g.mu.Unlock()
 		defer func() {
 			r := recover()
 			g.mu.Lock()
 			delete(g.live, gr.ID)
+			delete(g.byGoID, id)
 			g.mu.Unlock()
 			if r != nil {
 				frames := g.trace.take()

@@ -78,15 +78,28 @@ type Session struct {
 	timers     *timers
 
 	stopMu sync.Mutex
-	stop   chan struct{} // closed when a cell is stopped
+	// stops holds, per cell, a channel closed when the cell is stopped.
+	stops map[int64]chan struct{}
+}
+
+// stopOf returns the channel closed when cell is stopped.
+func (s *Session) stopOf(cell int64) <-chan struct{} {
+	s.stopMu.Lock()
+	defer s.stopMu.Unlock()
+	c, ok := s.stops[cell]
+	if !ok {
+		c = make(chan struct{})
+		s.stops[cell] = c
+	}
+	return c
 }
 
 // sleep is time.Sleep for cells: a stopped cell must not sleep on, since
 // yaegi can only stop interpreted code between steps, not inside a call.
+// Only the sleeps of the stopped cell's own goroutines end early: those
+// earlier cells left running sleep on as they asked.
 func (s *Session) sleep(d time.Duration) {
-	s.stopMu.Lock()
-	stop := s.stop
-	s.stopMu.Unlock()
+	stop := s.stopOf(s.goroutines.cellOf(tracer.GoID()))
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -101,8 +114,11 @@ func (s *Session) sleep(d time.Duration) {
 // old one, which races inside the interpreter.
 func (s *Session) settle() {
 	s.stopMu.Lock()
-	close(s.stop)
-	s.stop = make(chan struct{})
+	cell := s.goroutines.cell.Load()
+	if c, ok := s.stops[cell]; ok {
+		close(c)
+		delete(s.stops, cell)
+	}
 	s.stopMu.Unlock()
 	deadline := time.Now().Add(settleWait)
 	for {
@@ -154,9 +170,9 @@ func New(o Options) (*Session, error) {
 	}
 	tw := &traceWriter{w: o.Stderr}
 	s := &Session{opts: o, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
-	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}}
+	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}}
 	s.timers = &timers{}
-	s.stop = make(chan struct{})
+	s.stops = map[int64]chan struct{}{}
 	in, err := s.newInterp()
 	if err != nil {
 		return nil, err

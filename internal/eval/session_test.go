@@ -199,6 +199,43 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
+func TestInterruptSparesEarlierCells(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	// The goroutines keep their counters in locals: one that read a
+	// global while a later cell grows the global frame would be a data
+	// race inside yaegi, which -race reports.
+	if _, err := run(t, s, `kept, mine, napped, quit := new(int64), new(int64), new(int64), new(int64)
+func(k, n, q *int64) {
+	go func() { for atomic.LoadInt64(q) == 0 { atomic.AddInt64(k, 1); time.Sleep(time.Millisecond) } }()
+	go func() { time.Sleep(300 * time.Millisecond); atomic.StoreInt64(n, 1) }()
+}(kept, napped, quit)`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	_, err := s.Run(ctx, Cell{ID: 100, Code: `func(m *int64) {
+	go func() { for { atomic.AddInt64(m, 1); time.Sleep(time.Millisecond) } }()
+	go func() { for { atomic.AddInt64(m, 1) } }()
+}(mine)
+for {}`})
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Interrupted" {
+		t.Fatalf("err = %v", err)
+	}
+	// The earlier cell's ticker goes on and its sleep is not cut short;
+	// the interrupted cell's goroutines stay stopped.
+	got, err := run(t, s, `k, m := atomic.LoadInt64(kept), atomic.LoadInt64(mine)
+time.Sleep(400 * time.Millisecond)
+fmt.Sprint(atomic.LoadInt64(kept) > k, atomic.LoadInt64(mine) == m, atomic.LoadInt64(napped))`)
+	if err != nil || got != `"true true 1"` {
+		t.Errorf("earlier ticking, interrupted still, earlier sleep whole = %s, %v; want \"true true 1\"", got, err)
+	}
+	if _, err := run(t, s, "atomic.StoreInt64(quit, 1)"); err != nil {
+		t.Fatal(err)
+	}
+	waitGoroutines(t, s)
+}
+
 func TestGoroutines(t *testing.T) {
 	s, out, errOut, _ := newSession(t)
 	// Each cell waits for its goroutines: yaegi races with goroutines that

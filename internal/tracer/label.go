@@ -52,7 +52,7 @@ var registry struct {
 // that lets later traces name it) and a trace event with one. It returns
 // the goroutine's runtime ID, which callers need too, so it is read once.
 func LabelGoroutine(cell int64, line int, fn string) int64 {
-	id := goid()
+	id := GoID()
 	remember(id, label{cell: cell, line: line, fn: fn})
 	if trace.IsEnabled() {
 		trace.Log(context.Background(), catGo, strconv.FormatInt(cell, 10)+" "+strconv.Itoa(line)+" "+fn)
@@ -127,10 +127,10 @@ func logRemembered() {
 	}
 }
 
-// goid returns the runtime ID of the calling goroutine, read from the first
+// GoID returns the runtime ID of the calling goroutine, read from the first
 // line of its stack trace ("goroutine 42 [running]:"): the runtime exports
 // no cheaper way, and this one is stable across Go versions.
-func goid() int64 {
+func GoID() int64 {
 	var buf [64]byte
 	n := runtime.Stack(buf[:], false)
 	const prefix = "goroutine "

@@ -327,7 +327,7 @@ func TestLabelWithoutTrace(t *testing.T) {
 	go func() {
 		LabelGoroutine(1, 2, "f")
 		LabelCellFlow(1)
-		done <- goid()
+		done <- GoID()
 	}()
 	id := <-done
 	registry.Lock()

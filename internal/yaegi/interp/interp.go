@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Interpreter node structure for AST and CFG.
@@ -103,10 +104,9 @@ type receiver struct {
 
 // frame contains values for the current execution level (a function context).
 type frame struct {
-	// id is an atomic counter used for cancellation, only accessed
-	// via newFrame/runid/setrunid/clone.
-	// Located at start of struct to ensure proper alignment.
-	id uint64
+	// juggler: rs replaces upstream's run id: the run the frame belongs
+	// to, only accessed via newFrame/runState/setRunState/clone.
+	rs atomic.Pointer[runState]
 
 	debug *frameDebugData
 
@@ -120,12 +120,12 @@ type frame struct {
 	done      reflect.SelectCase // for cancellation of channel operations
 }
 
-func newFrame(anc *frame, length int, id uint64) *frame {
+func newFrame(anc *frame, length int, rs *runState) *frame {
 	f := &frame{
 		anc:  anc,
 		data: make([]reflect.Value, length),
-		id:   id,
 	}
+	f.rs.Store(rs)
 	if anc == nil {
 		f.root = f
 	} else {
@@ -135,8 +135,35 @@ func newFrame(anc *frame, length int, id uint64) *frame {
 	return f
 }
 
-func (f *frame) runid() uint64      { return atomic.LoadUint64(&f.id) }
-func (f *frame) setrunid(id uint64) { atomic.StoreUint64(&f.id, id) }
+func (f *frame) runState() *runState     { return f.rs.Load() }
+func (f *frame) setRunState(r *runState) { f.rs.Store(r) }
+
+// juggler: runState is the cancellation state of one run: the evaluations
+// made under one context, and the goroutines they start. Upstream has one
+// run id per interpreter, so cancelling any evaluation stopped the code of
+// every earlier one too; a notebook must stop only the cell interrupted.
+type runState struct {
+	stopped atomic.Bool
+	// done is closed on stop: it wakes the run's channel operations.
+	done chan struct{}
+	// key is the Done channel of the run's context, nil for a run no
+	// context can stop.
+	key <-chan struct{}
+}
+
+func newRunState(key <-chan struct{}) *runState {
+	return &runState{done: make(chan struct{}), key: key}
+}
+
+// live reports whether code of the run may go on. It is checked before
+// every step, so it must stay one atomic load.
+func (r *runState) live() bool { return !r.stopped.Load() }
+
+func (r *runState) stop() {
+	if r.stopped.CompareAndSwap(false, true) {
+		close(r.done)
+	}
+}
 func (f *frame) clone() *frame {
 	f.mutex.RLock()
 	defer f.mutex.RUnlock()
@@ -145,10 +172,10 @@ func (f *frame) clone() *frame {
 		root:      f.root,
 		deferred:  f.deferred,
 		recovered: f.recovered,
-		id:        f.runid(),
 		done:      f.done,
 		debug:     f.debug,
 	}
+	nf.rs.Store(f.runState())
 	nf.data = make([]reflect.Value, len(f.data))
 	copy(nf.data, f.data)
 	return nf
@@ -184,11 +211,9 @@ type opt struct {
 
 // Interpreter contains global resources and state.
 type Interpreter struct {
-	// id is an atomic counter used for run cancellation,
-	// only accessed via runid/stop
-	// Located at start of struct to ensure proper alignment on 32-bit
-	// architectures.
-	id uint64
+	// juggler: rs replaces upstream's run id: the current run, which
+	// evaluations without a context of their own belong to.
+	rs atomic.Pointer[runState]
 
 	// nindex is a node number incremented for each new node.
 	// It is used for debug (AST and CFG graphs). As it is atomically
@@ -210,11 +235,14 @@ type Interpreter struct {
 	scopes   map[string]*scope // package level scopes, indexed by import path
 	srcPkg   imports           // source packages used in interpreter, indexed by path
 	pkgNames map[string]string // package names, indexed by import path
-	done     chan struct{}     // for cancellation of channel operations
 	roots    []*node
 	generic  map[string]*node
 
 	hooks *hooks // symbol hooks
+
+	// juggler: unwinding is closed when the last stopped evaluation has
+	// returned; nil when there is none to wait for.
+	unwinding <-chan struct{}
 
 	debugger *Debugger
 }
@@ -323,7 +351,7 @@ type Options struct {
 func New(options Options) *Interpreter {
 	i := Interpreter{
 		opt:      opt{context: build.Default, filesystem: &realFS{}, env: map[string]string{}},
-		frame:    newFrame(nil, 0, 0),
+		frame:    newFrame(nil, 0, newRunState(nil)),
 		fset:     token.NewFileSet(),
 		universe: initUniverse(),
 		scopes:   map[string]*scope{},
@@ -335,6 +363,7 @@ func New(options Options) *Interpreter {
 		hooks:    &hooks{},
 		generic:  map[string]*node{},
 	}
+	i.rs.Store(i.frame.runState())
 
 	if i.opt.stdin = options.Stdin; i.opt.stdin == nil {
 		i.opt.stdin = os.Stdin
@@ -516,10 +545,7 @@ func (interp *Interpreter) EvalPath(path string) (res reflect.Value, err error) 
 // result computed by the interpreter, and a non nil error in case of failure.
 // The main function of the main package is executed if present.
 func (interp *Interpreter) EvalPathWithContext(ctx context.Context, path string) (res reflect.Value, err error) {
-	interp.mutex.Lock()
-	interp.done = make(chan struct{})
-	interp.cancelChan = !interp.opt.fastChan
-	interp.mutex.Unlock()
+	r := interp.startRun(ctx)
 
 	done := make(chan struct{})
 	go func() {
@@ -529,7 +555,7 @@ func (interp *Interpreter) EvalPathWithContext(ctx context.Context, path string)
 
 	select {
 	case <-ctx.Done():
-		interp.stop()
+		interp.stop(r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}
@@ -551,6 +577,7 @@ func isFile(filesystem fs.FS, path string) bool {
 }
 
 func (interp *Interpreter) eval(src, name string, inc bool) (res reflect.Value, err error) {
+	interp.awaitUnwind()
 	prog, err := interp.compileSrc(src, name, inc)
 	if err != nil {
 		return res, err
@@ -560,7 +587,17 @@ func (interp *Interpreter) eval(src, name string, inc bool) (res reflect.Value, 
 		return res, err
 	}
 
-	return interp.Execute(prog)
+	return interp.execute(prog, nil)
+}
+
+// juggler: evalIn is eval of an EvalWithContext: the code runs in r, the
+// run of the context, even when it is stopped while the code compiles.
+func (interp *Interpreter) evalIn(src string, r *runState) (res reflect.Value, err error) {
+	prog, err := interp.compileSrc(src, "", true)
+	if err != nil || interp.noRun {
+		return res, err
+	}
+	return interp.execute(prog, r)
 }
 
 // EvalWithContext evaluates Go code represented as a string. It returns
@@ -569,42 +606,98 @@ func (interp *Interpreter) EvalWithContext(ctx context.Context, src string) (ref
 	var v reflect.Value
 	var err error
 
-	interp.mutex.Lock()
-	interp.done = make(chan struct{})
-	interp.cancelChan = !interp.opt.fastChan
-	interp.mutex.Unlock()
+	r := interp.startRun(ctx)
 
 	done := make(chan struct{})
 	go func() {
 		defer func() {
-			if r := recover(); r != nil {
+			if p := recover(); p != nil {
 				var pc [64]uintptr
 				n := runtime.Callers(1, pc[:])
-				err = Panic{Value: r, Callers: pc[:n], Stack: debug.Stack()}
+				err = Panic{Value: p, Callers: pc[:n], Stack: debug.Stack()}
 			}
+			interp.unwound(r)
 			close(done)
 		}()
-		v, err = interp.Eval(src)
+		v, err = interp.evalIn(src, r)
 	}()
 
 	select {
 	case <-ctx.Done():
-		interp.stop()
+		interp.stop(r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}
 	return v, err
 }
 
-// stop sends a semaphore to all running frames and closes the chan
-// operation short circuit channel. stop may only be called once per
-// invocation of EvalWithContext.
-func (interp *Interpreter) stop() {
-	atomic.AddUint64(&interp.id, 1)
-	close(interp.done)
+// juggler: startRun makes the run of ctx the current one. Evaluations under
+// one context share a run, so that a notebook cell evaluated in pieces
+// stops as a whole; any other context, or a context whose run was stopped,
+// starts a new run.
+func (interp *Interpreter) startRun(ctx context.Context) *runState {
+	interp.awaitUnwind()
+	interp.mutex.Lock()
+	defer interp.mutex.Unlock()
+	interp.cancelChan = !interp.opt.fastChan
+	key := ctx.Done()
+	r := interp.rs.Load()
+	if key == nil || r.key != key || !r.live() {
+		r = newRunState(key)
+		interp.rs.Store(r)
+	}
+	return r
 }
 
-func (interp *Interpreter) runid() uint64 { return atomic.LoadUint64(&interp.id) }
+// juggler: stop stops the code of run r, and only that code: the frames of
+// other runs, goroutines earlier evaluations left running among them, go
+// on. Evaluations that follow without a context of their own get a new run.
+//
+// evaluated is closed once the stopped evaluation has returned: the next
+// evaluation waits for it a short while (awaitUnwind), since the stopped
+// one still reads the interpreter's state on its way out.
+func (interp *Interpreter) stop(r *runState, evaluated <-chan struct{}) {
+	r.stop()
+	interp.rs.CompareAndSwap(r, newRunState(nil))
+	interp.mutex.Lock()
+	interp.unwinding = evaluated
+	interp.mutex.Unlock()
+}
+
+// juggler: unwindWait bounds the wait for a stopped evaluation to return. A
+// stopped evaluation stuck in a call the interpreter cannot interrupt (a
+// second Lock of a mutex) never returns, and must not hold up the next.
+const unwindWait = 100 * time.Millisecond
+
+// juggler: awaitUnwind waits for the last stopped evaluation to return, so
+// that what it did happens before what the next one does.
+func (interp *Interpreter) awaitUnwind() {
+	interp.mutex.Lock()
+	u := interp.unwinding
+	interp.unwinding = nil
+	interp.mutex.Unlock()
+	if u == nil {
+		return
+	}
+	t := time.NewTimer(unwindWait)
+	defer t.Stop()
+	select {
+	case <-u:
+	case <-t.C:
+	}
+}
+
+// juggler: unwound is called once the evaluation of run r has returned. The
+// global frame keeps a stopped run until then, since the stopped code's
+// top-level statements run in it; after, calls through func values that
+// earlier goroutines made from the global frame must not find it stopped.
+func (interp *Interpreter) unwound(r *runState) {
+	if !r.live() {
+		interp.frame.rs.CompareAndSwap(r, interp.rs.Load())
+	}
+}
+
+func (interp *Interpreter) runState() *runState { return interp.rs.Load() }
 
 // ignoreScannerError returns true if the error from Go scanner can be safely ignored
 // to let the caller grab one more line before retrying to parse its input.

@@ -138,6 +138,12 @@ func (interp *Interpreter) CompileAST(n ast.Node) (*Program, error) {
 
 // Execute executes compiled Go code.
 func (interp *Interpreter) Execute(p *Program) (res reflect.Value, err error) {
+	interp.awaitUnwind()
+	return interp.execute(p, nil)
+}
+
+// juggler: execute runs p in run r, or in the current run when r is nil.
+func (interp *Interpreter) execute(p *Program, r *runState) (res reflect.Value, err error) {
 	defer func() {
 		r := recover()
 		if r != nil {
@@ -153,7 +159,10 @@ func (interp *Interpreter) Execute(p *Program) (res reflect.Value, err error) {
 	}
 
 	// Init interpreter execution memory frame.
-	interp.frame.setrunid(interp.runid())
+	if r == nil {
+		r = interp.runState()
+	}
+	interp.frame.setRunState(r)
 	interp.frame.mutex.Lock()
 	interp.resizeFrame()
 	interp.frame.mutex.Unlock()
@@ -186,20 +195,18 @@ func (interp *Interpreter) Execute(p *Program) (res reflect.Value, err error) {
 
 // ExecuteWithContext executes compiled Go code.
 func (interp *Interpreter) ExecuteWithContext(ctx context.Context, p *Program) (res reflect.Value, err error) {
-	interp.mutex.Lock()
-	interp.done = make(chan struct{})
-	interp.cancelChan = !interp.opt.fastChan
-	interp.mutex.Unlock()
+	r := interp.startRun(ctx)
 
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		res, err = interp.Execute(p)
+		defer interp.unwound(r)
+		res, err = interp.execute(p, r)
 	}()
 
 	select {
 	case <-ctx.Done():
-		interp.stop()
+		interp.stop(r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}

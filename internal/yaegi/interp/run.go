@@ -103,11 +103,10 @@ func (interp *Interpreter) run(n *node, cf *frame) {
 	if cf == nil {
 		f = interp.frame
 	} else {
-		f = newFrame(cf, len(n.types), interp.runid())
+		f = newFrame(cf, len(n.types), cf.runState())
 	}
-	interp.mutex.RLock()
-	c := reflect.ValueOf(interp.done)
-	interp.mutex.RUnlock()
+	// juggler: channel operations wake when the frame's own run stops.
+	c := reflect.ValueOf(f.runState().done)
 
 	f.mutex.Lock()
 	f.done = reflect.SelectCase{Dir: reflect.SelectRecv, Chan: c}
@@ -230,7 +229,7 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 
 	dbg := n.interp.debugger
 	if dbg == nil {
-		for exec := n.exec; exec != nil && f.runid() == n.interp.runid(); {
+		for exec := n.exec; exec != nil && f.runState().live(); {
 			exec = exec(f)
 		}
 		return
@@ -243,7 +242,7 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 	dbg.enterCall(funcNode, callNode, f)
 	defer dbg.exitCall(funcNode, callNode, f)
 
-	for m, exec := n, n.exec; f.runid() == n.interp.runid(); {
+	for m, exec := n, n.exec; f.runState().live(); {
 		if dbg.exec(m, f) {
 			break
 		}
@@ -990,7 +989,7 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 	return func(f *frame) reflect.Value {
 		return reflect.MakeFunc(funcType, func(in []reflect.Value) []reflect.Value {
 			// Allocate and init local frame. All values to be settable and addressable.
-			fr := newFrame(f, len(def.types), f.runid())
+			fr := newFrame(f, len(def.types), f.runState())
 			d := fr.data
 			for i, t := range def.types {
 				d[i] = reflect.New(t).Elem()
@@ -1339,7 +1338,7 @@ func call(n *node) {
 			return tnext
 		}
 
-		nf := newFrame(f, len(def.types), f.runid())
+		nf := newFrame(f, len(def.types), f.runState())
 		var vararg reflect.Value
 
 		// Init return values
@@ -1891,7 +1890,7 @@ func getFunc(n *node) {
 
 		fct := reflect.MakeFunc(n.typ.TypeOf(), func(in []reflect.Value) []reflect.Value {
 			// Allocate and init local frame. All values to be settable and addressable.
-			fr2 := newFrame(fr, len(n.types), fr.runid())
+			fr2 := newFrame(fr, len(n.types), fr.runState())
 			d := fr2.data
 			for i, t := range n.types {
 				d[i] = reflect.New(t).Elem()
