@@ -45,25 +45,36 @@ type goroutines struct {
 	live map[int64]*Goroutine
 	// byGoID maps the runtime ID of a live goroutine to its cell.
 	byGoID map[int64]int64
+	// perCell counts the live goroutines of each cell.
+	perCell map[int64]int
 }
 
-// cellOf returns the cell goroutine goID belongs to: the cell that started
-// it, or the cell running now for the cell's own flow and goroutines the
-// kernel did not start.
-func (g *goroutines) cellOf(goID int64) int64 {
+// callerCell returns the cell the calling goroutine belongs to: the cell
+// that started it, or the cell running now for the cell's own flow and
+// goroutines the kernel did not start.
+func (g *goroutines) callerCell() int64 {
+	cur := g.cell.Load()
 	g.mu.Lock()
-	c, ok := g.byGoID[goID]
+	onlyCur := len(g.perCell) == 0 || len(g.perCell) == 1 && g.perCell[cur] > 0
 	g.mu.Unlock()
-	if !ok {
-		c = g.cell.Load()
+	// Reading a goroutine's ID costs a stack trace: skip it when the
+	// answer is the same either way.
+	if onlyCur {
+		return cur
 	}
-	return c
+	id := tracer.GoID()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c, ok := g.byGoID[id]; ok {
+		return c
+	}
+	return cur
 }
 
 func (g *goroutines) start(written, line int, fn string, run func()) {
 	// A goroutine started by a goroutine belongs to the parent's cell: an
 	// interrupt stops it with its parent, and no sooner.
-	cell := g.cellOf(tracer.GoID())
+	cell := g.callerCell()
 	g.mu.Lock()
 	g.next++
 	gr := &Goroutine{ID: g.next, Cell: cell, Line: line, Started: time.Now()}
@@ -72,6 +83,7 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 		fn += fmt.Sprintf(" (In [%d])", written)
 	}
 	g.live[gr.ID] = gr
+	g.perCell[cell]++
 	g.mu.Unlock()
 	tracer.LabelNext(gr.Cell, line, fn)
 	go func() {
@@ -85,6 +97,9 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 			g.mu.Lock()
 			delete(g.live, gr.ID)
 			delete(g.byGoID, id)
+			if g.perCell[cell]--; g.perCell[cell] == 0 {
+				delete(g.perCell, cell)
+			}
 			g.mu.Unlock()
 			if r != nil {
 				frames := g.trace.take()

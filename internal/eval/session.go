@@ -99,7 +99,7 @@ func (s *Session) stopOf(cell int64) <-chan struct{} {
 // Only the sleeps of the stopped cell's own goroutines end early: those
 // earlier cells left running sleep on as they asked.
 func (s *Session) sleep(d time.Duration) {
-	stop := s.stopOf(s.goroutines.cellOf(tracer.GoID()))
+	stop := s.stopOf(s.goroutines.callerCell())
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -170,7 +170,7 @@ func New(o Options) (*Session, error) {
 	}
 	tw := &traceWriter{w: o.Stderr}
 	s := &Session{opts: o, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
-	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}}
+	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}, perCell: map[int64]int{}}
 	s.timers = &timers{}
 	s.stops = map[int64]chan struct{}{}
 	in, err := s.newInterp()
