@@ -85,9 +85,6 @@ type Cell struct {
 	// Vars are the variables the cell declares at top level, with `var`
 	// or `:=`.
 	Vars []Var
-	// Ranges are its range statements over values that are not evidently
-	// collections (an integer or a function the interpreter may reject).
-	Ranges []Range
 }
 
 // Def is one top-level declaration other than a variable.
@@ -138,10 +135,6 @@ type piece struct {
 
 // Options tell Parse what the session knows.
 type Options struct {
-	// TypeOf names the predeclared type (int, float64, string, ...) of a
-	// variable or constant the session defined, or "": so that `range n`
-	// over an integer can be a counting loop, and min and max be typed.
-	TypeOf func(name string) string
 	// Defined tells whether the session defined a name, which then
 	// shadows a builtin of that name.
 	Defined func(name string) bool
@@ -157,16 +150,6 @@ func Parse(code string) (*Cell, error) { return ParseWith(code, Options{}) }
 // ParseWith is Parse with what the session knows.
 func ParseWith(code string, o Options) (*Cell, error) {
 	c := &Cell{Uses: map[string][]string{}}
-	types := map[string]string{}
-	typeOf := func(name string) string {
-		if t, ok := types[name]; ok {
-			return t
-		}
-		if o.TypeOf != nil {
-			return o.TypeOf(name)
-		}
-		return ""
-	}
 	defined := func(name string) bool {
 		for _, n := range c.Defines {
 			if n == name {
@@ -235,8 +218,7 @@ func ParseWith(code string, o Options) (*Cell, error) {
 			}
 		}
 		collect(node, declared, uses)
-		collectTypes(node, types)
-		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, typeOf: typeOf, ranges: &c.Ranges, defined: defined, count: o.Count}
+		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, defined: defined, count: o.Count}
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
 		if declFile != nil {
 			for _, d := range declFile.Decls {

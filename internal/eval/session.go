@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/constant"
 	"io"
 	"os"
 	"reflect"
@@ -200,7 +199,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		},
 		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
-	}, {runtimePath + "/" + runtimePath: builtins()}} {
+	}} {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
 		}
@@ -238,7 +237,7 @@ type Cell struct {
 // Run runs a cell. ctx cancels it; a cell that deadlocks is cancelled with
 // an error that says so.
 func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
-	c, err := cell.ParseWith(in.Code, cell.Options{TypeOf: s.typeOf(), Defined: func(n string) bool { return s.names[n] }, Count: in.Count})
+	c, err := cell.ParseWith(in.Code, cell.Options{Defined: func(n string) bool { return s.names[n] }, Count: in.Count})
 	if err != nil {
 		return Result{}, compileError(err)
 	}
@@ -263,7 +262,6 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 	}
 	res, err := s.runChunks(ctx, c)
 	if err != nil {
-		err = explainRange(err, c)
 		var e *Error
 		if errors.As(err, &e) && e.Name == "CompileError" && len(c.Defines) > 0 {
 			// The cell did not compile, but yaegi may have defined some
@@ -281,58 +279,6 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 		s.names[n] = true
 	}
 	return res, nil
-}
-
-// typeOf returns the question cell.Parse asks about names it cannot see
-// the type of: which predeclared type has this variable or constant of the
-// session? The session's variables are read once, at the first question.
-func (s *Session) typeOf() func(string) string {
-	var g map[string]reflect.Value
-	return func(name string) string {
-		if g == nil {
-			var err error
-			if g, err = globals(s.in); err != nil {
-				g = map[string]reflect.Value{}
-			}
-		}
-		v, ok := g[name]
-		if !ok || !v.IsValid() {
-			return ""
-		}
-		// yaegi keeps untyped constants as go/constant values.
-		if v.CanInterface() {
-			if c, ok := v.Interface().(constant.Value); ok {
-				switch c.Kind() {
-				case constant.Int:
-					return "untyped int"
-				case constant.Float:
-					return "untyped float"
-				case constant.String:
-					return "untyped string"
-				}
-				return ""
-			}
-		}
-		// A named type (time.Duration) is not its kind's predeclared type.
-		if t := v.Type(); t.PkgPath() == "" && t.Name() == t.Kind().String() {
-			return t.Name()
-		}
-		return ""
-	}
-}
-
-// explainRange replaces yaegi's bare "nil type", which is what it says for
-// a range over an integer or a function it did not see as such, with what
-// the user can do.
-func explainRange(err error, c *cell.Cell) error {
-	var e *Error
-	// yaegi fails at compile time with a panic it recovers itself.
-	if !errors.As(err, &e) || (e.Name != "CompileError" && e.Name != "panic") || !strings.HasSuffix(e.Value, "nil type") || len(c.Ranges) == 0 {
-		return err
-	}
-	r := c.Ranges[0]
-	msg := fmt.Sprintf("line %d: cannot range over %s: the interpreter ranges over slices, arrays, strings, maps, channels and integers it can tell are integers; for a function iterator (Go 1.23) call it with a yield func, for an integer write for i := 0; i < %s; i++", r.Line, r.X, r.X)
-	return &Error{Name: "CompileError", Value: msg, Traceback: []string{"CompileError: " + msg}}
 }
 
 // Notes returns what the last cell should tell the user besides its output

@@ -12,7 +12,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 )
 
-// juggler: the tests of the fork's one change, cancellation per context.
+// juggler: the tests of the fork's cancellation per context.
 // The goroutines report through host functions and keep their counts in
 // locals: goroutines reading the interpreter's globals while a later
 // evaluation compiles is a data race inside yaegi, and -race would fail the

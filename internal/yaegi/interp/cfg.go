@@ -50,6 +50,8 @@ func init() {
 	constBltn[bltnAlignof] = alignof
 	constBltn[bltnOffsetof] = offsetof
 	constBltn[bltnSizeof] = sizeof
+	constBltn[bltnMax] = maxConst // juggler: Go 1.21
+	constBltn[bltnMin] = minConst // juggler: Go 1.21
 }
 
 // cfg generates a control flow graph (CFG) from AST (wiring successors in AST)
@@ -151,6 +153,30 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 						k, o = n.anc.child[0], n.anc.child[1]
 					}
 
+					switch rt := o.typ.TypeOf(); {
+					case isInt(rt):
+						// juggler: range over an integer (Go 1.22). The
+						// count and the limit sit in two hidden slots just
+						// behind the key (see rangeInt).
+						if v != nil {
+							err = v.cfgErrorf("range over %s permits only one iteration variable", o.typ.id())
+							return false
+						}
+						n.anc.gen = rangeInt
+						sc.add(sc.getType("int64"))
+						sc.add(sc.getType("int64"))
+						ktyp = o.typ
+						if o.typ.untyped {
+							ktyp = sc.getType("int")
+							if rt.Kind() == reflect.Int32 {
+								ktyp = sc.getType("rune")
+							}
+						}
+					case rt != nil && rt.Kind() == reflect.Func:
+						// juggler: upstream fails later with "nil type".
+						err = o.cfgErrorf("cannot range over %s (type %s): ranging over a function (a Go 1.23 iterator) is not supported; call it with a yield func instead", nodeText(o), o.typ.id())
+						return false
+					}
 					switch o.typ.cat {
 					case valueT, linkedT:
 						typ := o.typ.rtype

@@ -432,6 +432,7 @@ const (
 	bltnAlignof  = "unsafe.Alignof"
 	bltnAppend   = "append"
 	bltnCap      = "cap"
+	bltnClear    = "clear"
 	bltnClose    = "close"
 	bltnComplex  = "complex"
 	bltnImag     = "imag"
@@ -439,6 +440,8 @@ const (
 	bltnDelete   = "delete"
 	bltnLen      = "len"
 	bltnMake     = "make"
+	bltnMax      = "max"
+	bltnMin      = "min"
 	bltnNew      = "new"
 	bltnOffsetof = "unsafe.Offsetof"
 	bltnPanic    = "panic"
@@ -487,6 +490,7 @@ func initUniverse() *scope {
 		// predefined Go builtins
 		bltnAppend:  {kind: bltnSym, builtin: _append},
 		bltnCap:     {kind: bltnSym, builtin: _cap},
+		bltnClear:   {kind: bltnSym, builtin: _clear}, // juggler: Go 1.21
 		bltnClose:   {kind: bltnSym, builtin: _close},
 		bltnComplex: {kind: bltnSym, builtin: _complex},
 		bltnImag:    {kind: bltnSym, builtin: _imag},
@@ -494,6 +498,8 @@ func initUniverse() *scope {
 		bltnDelete:  {kind: bltnSym, builtin: _delete},
 		bltnLen:     {kind: bltnSym, builtin: _len},
 		bltnMake:    {kind: bltnSym, builtin: _make},
+		bltnMax:     {kind: bltnSym, builtin: _max}, // juggler: Go 1.21
+		bltnMin:     {kind: bltnSym, builtin: _min}, // juggler: Go 1.21
 		bltnNew:     {kind: bltnSym, builtin: _new},
 		bltnPanic:   {kind: bltnSym, builtin: _panic},
 		bltnPrint:   {kind: bltnSym, builtin: _print},

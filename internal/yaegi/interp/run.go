@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"go/constant"
+	"go/token"
 	"reflect"
 	"regexp"
 	"strings"
@@ -2872,6 +2873,42 @@ func _range(n *node) {
 	}
 }
 
+// juggler: rangeInt is range over an integer (Go 1.22): the key takes the
+// values 0 to the limit-1, the limit evaluated once. The count is kept
+// apart from the key, so that the body assigning to the key does not
+// change the iterations, as in Go.
+func rangeInt(n *node) {
+	k := n.child[0]
+	index0 := k.findex       // key location in frame
+	limitIndex := index0 - 1 // hidden slots, just behind the key
+	countIndex := index0 - 2
+	fnext := getExec(n.fnext)
+	tnext := getExec(n.tnext)
+	limit := genValue(n.child[1])
+	unsigned := isUint(k.typ.TypeOf())
+
+	n.exec = func(f *frame) bltn {
+		c := f.data[countIndex].Int() + 1
+		if c >= f.data[limitIndex].Int() {
+			return fnext
+		}
+		f.data[countIndex].SetInt(c)
+		if unsigned {
+			f.data[index0].SetUint(uint64(c))
+		} else {
+			f.data[index0].SetInt(c)
+		}
+		return tnext
+	}
+
+	next := n.exec
+	k.exec = func(f *frame) bltn {
+		f.data[limitIndex].SetInt(vInt(limit(f)))
+		f.data[countIndex].SetInt(-1)
+		return next
+	}
+}
+
 func rangeChan(n *node) {
 	i := n.child[0].findex        // element index location in frame
 	value := genValue(n.child[1]) // chan
@@ -4082,5 +4119,133 @@ func realConst(n *node) {
 	if v := n.child[1].rval; v.IsValid() {
 		n.rval = reflect.ValueOf(real(v.Complex()))
 		n.gen = nop
+	}
+}
+
+// juggler: _min and _max are Go 1.21's min and max. They use Go's own, so
+// NaNs and signed zeros come out as in compiled code.
+func _min(n *node) {
+	minMax(n, func(a, b int64) int64 { return min(a, b) }, func(a, b uint64) uint64 { return min(a, b) },
+		func(a, b float64) float64 { return min(a, b) }, func(a, b string) string { return min(a, b) })
+}
+
+func _max(n *node) {
+	minMax(n, func(a, b int64) int64 { return max(a, b) }, func(a, b uint64) uint64 { return max(a, b) },
+		func(a, b float64) float64 { return max(a, b) }, func(a, b string) string { return max(a, b) })
+}
+
+func minMax(n *node, ints func(a, b int64) int64, uints func(a, b uint64) uint64, floats func(a, b float64) float64, strs func(a, b string) string) {
+	typ := n.typ.TypeOf()
+	dest := genValueOutput(n, typ)
+	args := n.child[1:]
+	values := make([]func(*frame) reflect.Value, len(args))
+	for i, a := range args {
+		convertLiteralValue(a, typ)
+		values[i] = genValue(a)
+	}
+	next := getExec(n.tnext)
+	boxed := wantEmptyInterface(n)
+	// set stores the result; a destination of interface type takes a
+	// value of the result's own type.
+	set := func(f *frame, put func(reflect.Value)) {
+		if !boxed {
+			put(dest(f))
+			return
+		}
+		v := reflect.New(typ).Elem()
+		put(v)
+		dest(f).Set(v)
+	}
+	switch {
+	case isUint(typ):
+		n.exec = func(f *frame) bltn {
+			r := fold(f, values, reflect.Value.Uint, uints)
+			set(f, func(v reflect.Value) { v.SetUint(r) })
+			return next
+		}
+	case isInt(typ):
+		n.exec = func(f *frame) bltn {
+			r := fold(f, values, reflect.Value.Int, ints)
+			set(f, func(v reflect.Value) { v.SetInt(r) })
+			return next
+		}
+	case isFloat(typ):
+		n.exec = func(f *frame) bltn {
+			r := fold(f, values, reflect.Value.Float, floats)
+			set(f, func(v reflect.Value) { v.SetFloat(r) })
+			return next
+		}
+	default:
+		n.exec = func(f *frame) bltn {
+			r := fold(f, values, reflect.Value.String, strs)
+			set(f, func(v reflect.Value) { v.SetString(r) })
+			return next
+		}
+	}
+}
+
+// juggler: fold reduces the arguments' values with pick, left to right.
+func fold[T any](f *frame, values []func(*frame) reflect.Value, get func(reflect.Value) T, pick func(a, b T) T) T {
+	r := get(values[0](f))
+	for _, v := range values[1:] {
+		r = pick(r, get(v(f)))
+	}
+	return r
+}
+
+// juggler: minConst and maxConst fold min and max of constants.
+func minConst(n *node) { minMaxConst(n, -1) }
+func maxConst(n *node) { minMaxConst(n, 1) }
+
+func minMaxConst(n *node, sign int) {
+	var r constant.Value
+	for _, c := range n.child[1:] {
+		if !c.rval.IsValid() {
+			return
+		}
+		v := constValue(c.rval)
+		if v.Kind() == constant.Unknown {
+			return
+		}
+		op := token.LSS
+		if sign > 0 {
+			op = token.GTR
+		}
+		if r == nil || constant.Compare(v, op, r) {
+			r = v
+		}
+	}
+	n.rval = reflect.ValueOf(r)
+	if !n.typ.untyped {
+		convertConstantValue(n)
+	}
+	n.gen = nop
+}
+
+// juggler: constValue is a constant's value as go/constant has it.
+func constValue(v reflect.Value) constant.Value {
+	if c := vConstantValue(v); c != nil {
+		return c
+	}
+	switch {
+	case isUint(v.Type()):
+		return constant.MakeUint64(v.Uint())
+	case isInt(v.Type()):
+		return constant.MakeInt64(v.Int())
+	case isFloat(v.Type()):
+		return constant.MakeFloat64(v.Float())
+	case isString(v.Type()):
+		return constant.MakeString(v.String())
+	}
+	return constant.MakeUnknown()
+}
+
+// juggler: _clear is Go 1.21's clear: it empties a map, zeroes a slice.
+func _clear(n *node) {
+	value := genValue(n.child[1])
+	next := getExec(n.tnext)
+	n.exec = func(f *frame) bltn {
+		value(f).Clear()
+		return next
 	}
 }

@@ -663,6 +663,25 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 				}
 			case bltnCap, bltnCopy, bltnLen:
 				t = sc.getType("int")
+			case bltnMin, bltnMax:
+				// juggler: the type typecheck settled on; an untyped
+				// constant when every argument is one.
+				var params []param
+				for _, c := range n.child[1:] {
+					if c.typ == nil {
+						if c.typ, err = nodeType2(interp, sc, c, seen); err != nil {
+							return nil, err
+						}
+					}
+					params = append(params, param{nod: c})
+				}
+				t = untypedMinMax(params)
+				for _, p := range params {
+					if !p.Type().untyped {
+						t = p.Type()
+						break
+					}
+				}
 			case bltnAppend, bltnMake:
 				t, err = nodeType2(interp, sc, n.child[1], seen)
 			case bltnNew:
@@ -1349,7 +1368,7 @@ func (t *itype) numOut() int {
 		}
 	case builtinT:
 		switch t.name {
-		case "append", "cap", "complex", "copy", "imag", "len", "make", "new", "real", "recover", "unsafe.Alignof", "unsafe.Offsetof", "unsafe.Sizeof":
+		case "append", "cap", "complex", "copy", "imag", "len", "make", "max", "min", "new", "real", "recover", "unsafe.Alignof", "unsafe.Offsetof", "unsafe.Sizeof":
 			return 1
 		}
 	}

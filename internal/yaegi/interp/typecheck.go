@@ -726,6 +726,7 @@ var builtinFuncs = map[string]struct {
 	bltnAlignof:  {args: 1, variadic: false},
 	bltnAppend:   {args: 1, variadic: true},
 	bltnCap:      {args: 1, variadic: false},
+	bltnClear:    {args: 1, variadic: false},
 	bltnClose:    {args: 1, variadic: false},
 	bltnComplex:  {args: 2, variadic: false},
 	bltnImag:     {args: 1, variadic: false},
@@ -733,6 +734,8 @@ var builtinFuncs = map[string]struct {
 	bltnDelete:   {args: 2, variadic: false},
 	bltnLen:      {args: 1, variadic: false},
 	bltnMake:     {args: 1, variadic: true},
+	bltnMax:      {args: 1, variadic: true},
+	bltnMin:      {args: 1, variadic: true},
 	bltnNew:      {args: 1, variadic: false},
 	bltnOffsetof: {args: 1, variadic: false},
 	bltnPanic:    {args: 1, variadic: false},
@@ -808,6 +811,15 @@ func (check typecheck) builtin(name string, n *node, child []*node, ellipsis boo
 		}
 		if !ok {
 			return params[0].nod.cfgErrorf("invalid argument for %s", name)
+		}
+	case bltnMin, bltnMax:
+		// juggler: Go 1.21's min and max.
+		return check.minMax(name, params)
+	case bltnClear:
+		// juggler: Go 1.21's clear.
+		p := params[0]
+		if k := p.Type().TypeOf().Kind(); k != reflect.Map && k != reflect.Slice {
+			return p.nod.cfgErrorf("invalid argument: %s (type %s) must be a map or a slice", name, p.Type().id())
 		}
 	case bltnClose:
 		p := params[0]
@@ -1280,4 +1292,64 @@ func isComparisonAction(a action) bool {
 		return true
 	}
 	return false
+}
+
+// juggler: minMax checks the arguments of min and max as Go does: one
+// ordered type for all, untyped constants converted to it; when all are
+// untyped constants, they keep the kind that can hold them all.
+func (check typecheck) minMax(name string, params []param) error {
+	var typ *itype
+	for _, p := range params {
+		if t := p.Type(); !t.untyped {
+			if typ == nil {
+				typ = t
+			} else if !typ.equals(t) {
+				return p.nod.cfgErrorf("invalid argument: mismatched types %s (previous argument) and %s (type of %s)", typ.id(), t.id(), nodeText(p.nod))
+			}
+		}
+	}
+	if typ == nil {
+		typ = untypedMinMax(params)
+	}
+	for _, p := range params {
+		if err := check.convertUntyped(p.nod, typ); err != nil {
+			return err
+		}
+	}
+	if rt := typ.TypeOf(); !isInt(rt) && !isFloat(rt) && !isString(rt) {
+		return params[0].nod.cfgErrorf("invalid argument: %s (type %s) cannot be ordered", nodeText(params[0].nod), typ.id())
+	}
+	return nil
+}
+
+// juggler: untypedMinMax is the kind that holds untyped constants of every
+// kind given: float over rune over int; strings stay strings.
+func untypedMinMax(params []param) *itype {
+	typ := params[0].Type()
+	rank := func(t *itype) int {
+		switch rt := t.TypeOf(); {
+		case isFloat(rt):
+			return 3
+		case rt != nil && rt.Kind() == reflect.Int32:
+			return 2
+		case isInt(rt):
+			return 1
+		}
+		return 0
+	}
+	for _, p := range params[1:] {
+		if t := p.Type(); rank(t) > rank(typ) {
+			typ = t
+		}
+	}
+	return typ
+}
+
+// juggler: nodeText names an argument in an error: its identifier, or what
+// kind of expression it is.
+func nodeText(n *node) string {
+	if n.ident != "" {
+		return n.ident
+	}
+	return kinds[n.kind]
 }

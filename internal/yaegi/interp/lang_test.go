@@ -1,0 +1,133 @@
+package interp_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+// juggler: tests of the Go 1.21 and 1.22 language the fork adds.
+
+func evalAll(t *testing.T, src ...string) (string, error) {
+	t.Helper()
+	i := interp.New(interp.Options{})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	var last string
+	for _, s := range src {
+		v, err := i.Eval(s)
+		if err != nil {
+			return "", err
+		}
+		if v.IsValid() && v.CanInterface() {
+			last = fmt.Sprintf("%v %T", v.Interface(), v.Interface())
+		}
+	}
+	return last, nil
+}
+
+func TestRangeOverInt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  []string
+		want string
+	}{
+		{"constant", []string{"s := 0", "for i := range 5 { s += i }", "s"}, "10 int"},
+		{"no key", []string{"n := 0", "for range 3 { n++ }", "n"}, "3 int"},
+		{"key type is int", []string{"var k any", "for i := range 2 { k = i }", "k"}, "1 int"},
+		{"rune constant", []string{"var k any", "for i := range 'b' - 'a' + 1 { k = i }", "k"}, "1 int32"},
+		{"typed", []string{"var u uint8 = 3", "var k any", "for i := range u { k = i }", "k"}, "2 uint8"},
+		{"named", []string{"type Count int", "func (c Count) Twice() Count { return 2 * c }", "var c Count = 4", "s := 0", "for i := range c { s += int(i.Twice()) }", "s"}, "12 int"},
+		{"field", []string{"type P struct{ N int }", "p := P{3}", "s := 0", "for i := range p.N { s += i }", "s"}, "3 int"},
+		{"call", []string{"func g() int { return 4 }", "s := 0", "for i := range g() { s += i }", "s"}, "6 int"},
+		{"map value", []string{`m := map[string]int{"a": 2}`, "n := 0", `for range m["a"] { n++ }`, "n"}, "2 int"},
+		{"zero and negative", []string{"n := 0", "for range 0 { n++ }", "for range -2 { n++ }", "n"}, "0 int"},
+		{"limit evaluated once", []string{"l := 3", "n := 0", "for range l { l++; n++ }", "n"}, "3 int"},
+		{"body assigns key", []string{"n := 0", "for i := range 3 { i += 10; n++ }", "n"}, "3 int"},
+		{"break continue", []string{"s := 0", "for i := range 10 { if i == 2 { continue }; if i == 5 { break }; s += i }", "s"}, "8 int"},
+		{"in func", []string{"func f(n int) (s int) { for i := range n { s += i }; return }", "f(4)"}, "6 int"},
+		{"nested", []string{"s := 0", "for i := range 3 { for j := range i { s += j } }", "s"}, "1 int"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := evalAll(t, tc.src...)
+			if err != nil || got != tc.want {
+				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRangeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		src  []string
+		want string
+	}{
+		{[]string{"for i, v := range 3 { _, _ = i, v }"}, "permits only one iteration variable"},
+		{[]string{"func seq(yield func(int) bool) {}", "for x := range seq { _ = x }"}, "cannot range over seq (type func(func(int) bool)): ranging over a function"},
+	} {
+		_, err := evalAll(t, tc.src...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one saying %q", strings.Join(tc.src, "; "), err, tc.want)
+		}
+	}
+}
+
+func TestMinMaxClear(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  []string
+		want string
+	}{
+		{"ints", []string{"min(3, 1, 2)"}, "1 int"},
+		{"untyped mix", []string{"min(1, 2.5)"}, "1 float64"},
+		{"max untyped mix", []string{"max(1, 2.5)"}, "2.5 float64"},
+		{"variables", []string{"a, b := 4, 9", "max(a, b)"}, "9 int"},
+		{"typed and untyped", []string{"var f32 float32 = 2", "min(f32, 1)"}, "1 float32"},
+		{"field", []string{"type P struct{ X int }", "p := P{3}", "min(p.X, 2)"}, "2 int"},
+		{"index", []string{"xs := []int{5, 3}", "max(xs[0], xs[1])"}, "5 int"},
+		{"call", []string{"func g() int { return 4 }", "max(g(), 1)"}, "4 int"},
+		{"map value", []string{`m := map[string]int{"a": 1}`, `min(m["a"], 0)`}, "0 int"},
+		{"uint8", []string{"var u uint8 = 3", "max(u, 9)"}, "9 uint8"},
+		{"uint64 large", []string{"u := ^uint64(0)", "max(u, 1)"}, "18446744073709551615 uint64"},
+		{"named float", []string{"type Celsius float64", "func Hot(c Celsius) bool { return c > 30 }", "Hot(max(Celsius(20), 40))"}, "true bool"},
+		{"duration", []string{"import \"time\"", "min(5*time.Second, time.Minute)"}, "5s time.Duration"},
+		{"strings", []string{`min("pear", "apple", "fig")`}, "apple string"},
+		{"string vars", []string{`a, b := "x", "abc"`, "max(a, b)"}, "x string"},
+		{"NaN", []string{"import \"math\"", "x := math.NaN()", "min(x, 1) != min(x, 1)"}, "true bool"},
+		{"in expression", []string{"a := 7", "min(a, 10) * 2 + max(a, 1)"}, "21 int"},
+		{"to interface", []string{"var v any = max(2, 3)", "v"}, "3 int"},
+		{"returned", []string{"func clamp(x, lo, hi int) int { return max(lo, min(x, hi)) }", "clamp(15, 0, 10)"}, "10 int"},
+		{"constant", []string{"const c = min(4, 2, 8)", "c"}, "2 int"},
+		{"typed constant", []string{"const c int8 = 5", "const d = max(c, 1)", "d"}, "5 int8"},
+		{"clear map", []string{`m := map[string]int{"a": 1, "b": 2}`, "clear(m)", "len(m)"}, "0 int"},
+		{"clear slice", []string{"s := []int{1, 2, 3}", "clear(s)", "s[0] + s[1] + s[2] + len(s)"}, "3 int"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := evalAll(t, tc.src...)
+			if err != nil || got != tc.want {
+				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestMinMaxClearErrors(t *testing.T) {
+	for _, tc := range []struct {
+		src  []string
+		want string
+	}{
+		{[]string{"a, b := 1, 2.5", "min(a, b)"}, "mismatched types int (previous argument) and float64 (type of b)"},
+		{[]string{"b := true", "max(b, false)"}, "cannot be ordered"},
+		{[]string{"min()"}, "not enough arguments in call to min"},
+		{[]string{"x := 3", "clear(x)"}, "must be a map or a slice"},
+	} {
+		_, err := evalAll(t, tc.src...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one saying %q", strings.Join(tc.src, "; "), err, tc.want)
+		}
+	}
+}
