@@ -432,6 +432,16 @@ func TestRangeOverInt(t *testing.T) {
 	})
 }
 
+// Receives land where they are written: yaegi lost them or failed for
+// several of these forms.
+func TestReceives(t *testing.T) {
+	runValueCases(t, []valueCase{
+		{"return <-ch in a future", []string{"func future(f func() int) func() int {\n\tch := make(chan int, 1)\n\tgo func() { ch <- f() }()\n\treturn func() int { return <-ch }\n}", "get := future(func() int { return 6 * 7 })\nget()"}, "42"},
+		{"into slice elements", []string{"func squares() []int {\n\tch := make(chan int)\n\tfor i := range 3 {\n\t\tgo func() { ch <- i * i }()\n\t}\n\tout := make([]int, 3)\n\tfor i := range out {\n\t\tout[i] = <-ch\n\t}\n\tsort.Ints(out)\n\treturn out\n}", "squares()"}, "[]int{0, 1, 4}"},
+		{"select into a variable", []string{"ch := make(chan string, 1)\nch <- \"hi\"\ngot := \"\"\nselect {\ncase got = <-ch:\ncase <-time.After(time.Second):\n}\ngot"}, `"hi"`},
+	})
+}
+
 func TestMinMax(t *testing.T) {
 	runValueCases(t, []valueCase{
 		{"ints in an expression", []string{"a, b := 4, 9\nmin(a, b)*10 + max(a, b, 2)"}, "49"},

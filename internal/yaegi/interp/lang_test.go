@@ -131,3 +131,39 @@ func TestMinMaxClearErrors(t *testing.T) {
 		}
 	}
 }
+
+// juggler: a receive stores into its destination, whatever holds it.
+func TestReceiveInto(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  []string
+		want string
+	}{
+		{"return", []string{"func first() int { ch := make(chan int, 1); ch <- 3; return <-ch }", "first()"}, "3 int"},
+		{"return after blocking", []string{"func h() int { ch := make(chan int); go func() { ch <- 10 }(); return <-ch }", "h()"}, "10 int"},
+		{"future", []string{"func fut() func() int { ch := make(chan int, 1); go func() { ch <- 12 }(); return func() int { return <-ch } }", "fut()()"}, "12 int"},
+		{"variable seen through a pointer", []string{"ch := make(chan int, 1)", "ch <- 4", "var x int", "p := &x", "x = <-ch", "*p"}, "4 int"},
+		{"local seen through a pointer", []string{"func g() int { ch := make(chan int, 1); ch <- 9; x := 0; p := &x; x = <-ch; return *p }", "g()"}, "9 int"},
+		{"slice element", []string{"ch := make(chan int, 1)", "ch <- 5", "xs := make([]int, 2)", "xs[1] = <-ch", "xs[1]"}, "5 int"},
+		{"struct field", []string{"type S struct{ F int }", "ch := make(chan int, 1)", "ch <- 6", "var s S", "s.F = <-ch", "s.F"}, "6 int"},
+		{"map entry", []string{"ch := make(chan int, 1)", "ch <- 7", "m := map[string]int{}", `m["a"] = <-ch`, `m["a"]`}, "7 int"},
+		{"named result", []string{"func k() (n int) { ch := make(chan int, 1); ch <- 11; n = <-ch; return }", "k()"}, "11 int"},
+		{"into an interface", []string{"ch := make(chan int, 1)", "ch <- 13", "var v any", "v = <-ch", "v"}, "13 int"},
+		{"struct values", []string{"type P struct{ X, Y int }", "ch := make(chan P, 1)", "ch <- P{1, 2}", "p := <-ch", "p.X + p.Y"}, "3 int"},
+		{"results gathered", []string{"func gather() int { ch := make(chan int); for i := 0; i < 3; i++ { go func(i int) { ch <- i * i }(i) }; out := make([]int, 3); for i := range out { out[i] = <-ch }; return out[0] + out[1] + out[2] }", "gather()"}, "5 int"},
+		{"select on an expression", []string{"func f() int { chs := []chan int{make(chan int, 1)}; chs[0] <- 19; var x int; var ok bool; select { case x, ok = <-chs[0]: _ = ok }; return x }", "f()"}, "19 int"},
+		{"select", []string{"ch := make(chan int, 1)", "ch <- 14", "var x int", "p := &x", "select { case x = <-ch: }", "*p"}, "14 int"},
+		{"select with a body", []string{"func f() int { ch := make(chan int, 1); ch <- 15; var x int; select { case x = <-ch: x++ }; return x }", "f()"}, "16 int"},
+		{"select declaring", []string{"func f() int { ch := make(chan int, 1); ch <- 17; x := 1; select { case x := <-ch: _ = x }; return x }", "f()"}, "1 int"},
+		{"select with ok", []string{"func f() (int, bool) { ch := make(chan int, 1); ch <- 18; var x int; var ok bool; select { case x, ok = <-ch: }; return x, ok }", "a, ok := f()", "ok && a == 18"}, "true bool"},
+		{"range", []string{"ch := make(chan int, 2)", "ch <- 1", "ch <- 2", "close(ch)", "s := 0", "for v := range ch { s += v }", "s"}, "3 int"},
+		{"condition", []string{"func b() bool { ch := make(chan bool, 1); ch <- true; if <-ch { return true }; return false }", "b()"}, "true bool"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := evalAll(t, tc.src...)
+			if err != nil || got != tc.want {
+				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
+			}
+		})
+	}
+}

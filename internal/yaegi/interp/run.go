@@ -3564,7 +3564,7 @@ func recv(n *node) {
 				// Fast: channel read doesn't block
 				ch := value(f)
 				if r, ok := ch.TryRecv(); ok {
-					getFrame(f, l).data[i] = r
+					storeRecv(getFrame(f, l), i, r)
 					if r.Bool() {
 						return tnext
 					}
@@ -3589,7 +3589,7 @@ func recv(n *node) {
 				// Fast: channel read doesn't block
 				ch := value(f)
 				if r, ok := ch.TryRecv(); ok {
-					getFrame(f, l).data[i] = r
+					storeRecv(getFrame(f, l), i, r)
 					return tnext
 				}
 				// Slow: channel is blocked, allow cancel
@@ -3597,11 +3597,11 @@ func recv(n *node) {
 				done := f.done
 				f.mutex.RUnlock()
 
-				var chosen int
-				chosen, getFrame(f, l).data[i], _ = reflect.Select([]reflect.SelectCase{done, {Dir: reflect.SelectRecv, Chan: ch}})
+				chosen, r, _ := reflect.Select([]reflect.SelectCase{done, {Dir: reflect.SelectRecv, Chan: ch}})
 				if chosen == 0 {
 					return nil
 				}
+				storeRecv(getFrame(f, l), i, r)
 				return tnext
 			}
 		}
@@ -3611,7 +3611,7 @@ func recv(n *node) {
 			fnext := getExec(n.fnext)
 			n.exec = func(f *frame) bltn {
 				if r, _ := value(f).Recv(); r.Bool() {
-					getFrame(f, l).data[i] = r
+					storeRecv(getFrame(f, l), i, r)
 					return tnext
 				}
 				return fnext
@@ -3619,11 +3619,26 @@ func recv(n *node) {
 		} else {
 			i := n.findex
 			n.exec = func(f *frame) bltn {
-				getFrame(f, l).data[i], _ = value(f).Recv()
+				r, _ := value(f).Recv()
+				storeRecv(getFrame(f, l), i, r)
 				return tnext
 			}
 		}
 	}
+}
+
+// juggler: storeRecv puts a received value where the receive stands. The
+// frame slot is often the destination itself (x = <-ch, xs[i] = <-ch,
+// s.f = <-ch, return <-ch, a named result), so the value is stored into
+// it. Upstream replaced the slot, which lost the value for everything that
+// held the destination: a pointer to x, the slice, the struct, the caller
+// waiting for the result (or failed with "unaddressable value").
+func storeRecv(f *frame, i int, r reflect.Value) {
+	if d := f.data[i]; d.CanSet() && r.Type().AssignableTo(d.Type()) {
+		d.Set(r)
+		return
+	}
+	f.data[i] = r
 }
 
 func recv2(n *node) {
@@ -3807,9 +3822,14 @@ func _select(n *node) {
 		}
 		// The comm clause is in send or recv direction.
 		switch c0 := cl.child[0]; {
-		case len(cl.child) > 1:
-			// The comm clause contains a channel operation and a clause body.
-			clause[i] = getExec(cl.child[1].start)
+		case len(cl.child) > 1 || c0.action == aAssign || c0.action == aAssignX:
+			// The comm clause contains a channel operation and a clause body,
+			// or (juggler) a receive into variables and no body, which
+			// upstream left without a direction: "reflect.Select: invalid Dir".
+			clause[i] = func(*frame) bltn { return next }
+			if len(cl.child) > 1 {
+				clause[i] = getExec(cl.child[1].start)
+			}
 			chans[i], assigned[i], ok[i], cases[i].Dir = clauseChanDir(c0)
 			chanValues[i] = genValue(chans[i])
 			if assigned[i] != nil {
