@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"reflect"
 	"strings"
 	"sync/atomic"
 )
@@ -208,97 +209,246 @@ func copyNode(n, anc *node, recursive bool) *node {
 	return nod
 }
 
+// juggler: inferTypesFromCall binds each type parameter by name, by
+// unifying each parameter's type with its argument's, then with the core
+// types of constraints (S ~[]E binds E from S). Upstream collected types in
+// the order it met them and handed them out in declaration order, which
+// bound Map[T, U](xs []T, f func(T) U) as U = T; it also skipped variadic
+// parameters and untyped constants, and paired arguments with parameter
+// groups, not parameters. The result lists the bound parameters in
+// declaration order, up to the first one left unbound.
 func inferTypesFromCall(sc *scope, fun *node, args []*node) ([]*itype, error) {
+	names, bound, err := inferTypeMap(sc, fun, args)
+	if err != nil {
+		return nil, err
+	}
+	var types []*itype
+	for _, n := range names {
+		t := bound[n]
+		if t == nil {
+			break
+		}
+		types = append(types, t)
+	}
+	return types, nil
+}
+
+// juggler: inferTypeMap is inferTypesFromCall's work: the type parameters
+// in declaration order, and the types bound to them, untyped constants
+// given their default type.
+func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*itype, error) {
 	ftn := fun.typ.node
-	// Fill the map of parameter types, indexed by type param ident.
-	paramTypes := map[string]*itype{}
+	var names []string
+	constraints := map[string]*itype{}
 	for _, c := range ftn.child[0].child {
 		typ, err := nodeType(fun.interp, sc, c.lastChild())
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, cc := range c.child[:len(c.child)-1] {
-			paramTypes[cc.ident] = typ
+			names = append(names, cc.ident)
+			constraints[cc.ident] = typ
 		}
 	}
 
-	var inferTypes func(*itype, *itype) ([]*itype, error)
-	inferTypes = func(param, input *itype) ([]*itype, error) {
+	bound := map[string]*itype{}
+	var unify func(param, input *itype)
+	unify = func(param, input *itype) {
+		if param == nil || input == nil {
+			return
+		}
+		if _, ok := constraints[param.name]; ok && (param.cat == nilT || param.cat == genericT) {
+			old := bound[param.name]
+			if old == nil || old.untyped && (!input.untyped || untypedRank(input) > untypedRank(old)) {
+				bound[param.name] = input
+			}
+			return
+		}
+		in := input.underlying()
+		if in.cat == valueT && in.rtype != nil {
+			unifyValue(param, in.rtype, unify)
+			return
+		}
 		switch param.cat {
-		case chanT, ptrT, sliceT:
-			return inferTypes(param.val, input.val)
-
+		case chanT, chanSendT, chanRecvT, ptrT, sliceT, arrayT, variadicT:
+			unify(param.val, in.val)
 		case mapT:
-			k, err := inferTypes(param.key, input.key)
-			if err != nil {
-				return nil, err
-			}
-			v, err := inferTypes(param.val, input.val)
-			if err != nil {
-				return nil, err
-			}
-			return append(k, v...), nil
-
-		case structT:
-			lt := []*itype{}
-			for i, f := range param.field {
-				nl, err := inferTypes(f.typ, input.field[i].typ)
-				if err != nil {
-					return nil, err
-				}
-				lt = append(lt, nl...)
-			}
-			return lt, nil
-
+			unify(param.key, in.key)
+			unify(param.val, in.val)
 		case funcT:
-			lt := []*itype{}
 			for i, t := range param.arg {
-				if i >= len(input.arg) {
-					break
+				if i < len(in.arg) {
+					unify(t, in.arg[i])
 				}
-				nl, err := inferTypes(t, input.arg[i])
-				if err != nil {
-					return nil, err
-				}
-				lt = append(lt, nl...)
 			}
 			for i, t := range param.ret {
-				if i >= len(input.ret) {
-					break
+				if i < len(in.ret) {
+					unify(t, in.ret[i])
 				}
-				nl, err := inferTypes(t, input.ret[i])
-				if err != nil {
-					return nil, err
+			}
+		case structT:
+			for i, f := range param.field {
+				if i < len(in.field) {
+					unify(f.typ, in.field[i].typ)
 				}
-				lt = append(lt, nl...)
 			}
-			return lt, nil
-
-		case nilT:
-			if paramTypes[param.name] != nil {
-				return []*itype{input}, nil
-			}
-
-		case genericT:
-			return []*itype{input}, nil
 		}
-		return nil, nil
 	}
 
-	types := []*itype{}
-	for i, c := range ftn.child[1].child {
+	// One type per parameter, not per group of parameters.
+	var params []*itype
+	for _, c := range ftn.child[1].child {
 		typ, err := nodeType(fun.interp, sc, c.lastChild())
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		lt, err := inferTypes(typ, args[i].typ)
-		if err != nil {
-			return nil, err
+		for n := max(len(c.child)-1, 1); n > 0; n-- {
+			params = append(params, typ)
 		}
-		types = append(types, lt...)
+	}
+	for i, a := range args {
+		at := a.typ
+		if at == nil {
+			// Before the arguments are compiled (global declarations).
+			if t, err := nodeType(fun.interp, sc, a); err == nil {
+				at = t
+			}
+		}
+		switch {
+		case len(params) == 0:
+		case i < len(params)-1 || params[len(params)-1].cat != variadicT:
+			if i < len(params) {
+				unify(params[i], at)
+			}
+		case a.anc != nil && a.anc.action == aCallSlice:
+			unify(sliceOf(params[len(params)-1].val), at)
+		default:
+			unify(params[len(params)-1].val, at)
+		}
+	}
+	// A constraint with one core type binds the parameters inside it.
+	for range names {
+		for _, n := range names {
+			c, t := constraints[n], bound[n]
+			if c == nil || t == nil {
+				continue
+			}
+			// An inline constraint (S ~[]E) is its own core type.
+			core := []*itype{c}
+			if c.cat == interfaceT || c.cat == constraintT {
+				core = append(append([]*itype{}, c.constraint...), c.ulconstraint...)
+			}
+			if len(core) == 1 {
+				unify(core[0], t)
+			}
+		}
 	}
 
-	return types, nil
+	for n, t := range bound {
+		bound[n] = t.defaultType(reflect.Value{}, sc)
+	}
+	return names, bound, nil
+}
+
+// juggler: substitute replaces the type parameters bound in t, so that the
+// result type of a generic call is known before the call is instantiated;
+// nil when t uses one that is not bound.
+func substitute(t *itype, bound map[string]*itype, sc *scope) *itype {
+	if t == nil {
+		return nil
+	}
+	if b, ok := bound[t.name]; ok && (t.cat == nilT || t.cat == genericT) {
+		return b
+	}
+	sub := func(x *itype) (*itype, bool) {
+		y := substitute(x, bound, sc)
+		return y, y != nil
+	}
+	switch t.cat {
+	case nilT, genericT:
+		return nil
+	case sliceT:
+		if v, ok := sub(t.val); ok {
+			return sliceOf(v, withScope(sc))
+		}
+		return nil
+	case ptrT:
+		if v, ok := sub(t.val); ok {
+			return ptrOf(v, withScope(sc))
+		}
+		return nil
+	case mapT:
+		k, ok1 := sub(t.key)
+		v, ok2 := sub(t.val)
+		if ok1 && ok2 {
+			return mapOf(k, v, withScope(sc))
+		}
+		return nil
+	case chanT, chanSendT, chanRecvT:
+		if v, ok := sub(t.val); ok {
+			dir := map[tcat]chanDir{chanT: chanSendRecv, chanSendT: chanSend, chanRecvT: chanRecv}[t.cat]
+			return chanOf(v, dir, withScope(sc))
+		}
+		return nil
+	case funcT:
+		args := make([]*itype, len(t.arg))
+		rets := make([]*itype, len(t.ret))
+		for i, a := range t.arg {
+			var ok bool
+			if args[i], ok = sub(a); !ok {
+				return nil
+			}
+		}
+		for i, r := range t.ret {
+			var ok bool
+			if rets[i], ok = sub(r); !ok {
+				return nil
+			}
+		}
+		return funcOf(args, rets, withScope(sc))
+	}
+	return t
+}
+
+// juggler: unifyValue is unify for an argument of a runtime type.
+func unifyValue(param *itype, rt reflect.Type, unify func(param, input *itype)) {
+	switch param.cat {
+	case chanT, chanSendT, chanRecvT, ptrT, sliceT, arrayT, variadicT:
+		switch rt.Kind() {
+		case reflect.Chan, reflect.Ptr, reflect.Slice, reflect.Array:
+			unify(param.val, valueTOf(rt.Elem()))
+		}
+	case mapT:
+		if rt.Kind() == reflect.Map {
+			unify(param.key, valueTOf(rt.Key()))
+			unify(param.val, valueTOf(rt.Elem()))
+		}
+	case funcT:
+		if rt.Kind() == reflect.Func {
+			for i, t := range param.arg {
+				if i < rt.NumIn() {
+					unify(t, valueTOf(rt.In(i)))
+				}
+			}
+			for i, t := range param.ret {
+				if i < rt.NumOut() {
+					unify(t, valueTOf(rt.Out(i)))
+				}
+			}
+		}
+	}
+}
+
+// juggler: untypedRank orders untyped constant kinds: float over rune over
+// int, as Go picks the kind of an expression mixing them.
+func untypedRank(t *itype) int {
+	switch t.cat {
+	case float32T, float64T, complex64T, complex128T:
+		return 3
+	case int32T:
+		return 2
+	}
+	return 1
 }
 
 func checkConstraint(it, ct *itype) error {

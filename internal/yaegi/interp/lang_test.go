@@ -167,3 +167,68 @@ func TestReceiveInto(t *testing.T) {
 		})
 	}
 }
+
+func TestSlicesSort(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  []string
+		want string
+	}{
+		{"Sort ints", []string{`import "slices"`, "xs := []int{5, 2, 8, 1, 9, 3}", "slices.Sort(xs)", "xs"}, "[1 2 3 5 8 9] []int"},
+		{"Sort strings", []string{`import "slices"`, `xs := []string{"pear", "apple", "fig"}`, "slices.Sort(xs)", "xs"}, "[apple fig pear] []string"},
+		{"Sort floats with NaN", []string{`import ("math"; "slices")`, "xs := []float64{2, math.NaN(), 1}", "slices.Sort(xs)", "math.IsNaN(xs[0]) && xs[1] == 1 && xs[2] == 2"}, "true bool"},
+		{"SortFunc descending", []string{`import "slices"`, "xs := []int{1, 3, 2}", "slices.SortFunc(xs, func(a, b int) int { return b - a })", "xs"}, "[3 2 1] []int"},
+		{"SortStableFunc", []string{`import ("slices"; "strings")`, `xs := []string{"b2", "a1", "b1", "a2"}`, "slices.SortStableFunc(xs, func(a, b string) int { return strings.Compare(a[:1], b[:1]) })", "xs"}, "[a1 a2 b2 b1] []string"},
+		{"structs", []string{`import "slices"`, "type P struct{ Name string; Age int }", `ps := []P{{"b", 30}, {"a", 20}}`, "slices.SortFunc(ps, func(x, y P) int { return x.Age - y.Age })", "ps[0].Name"}, "a string"},
+		{"IsSorted", []string{`import "slices"`, "slices.IsSorted([]int{1, 2, 2, 3})"}, "true bool"},
+		{"Min Max", []string{`import "slices"`, "xs := []int{4, 1, 7}", "slices.Min(xs)*10 + slices.Max(xs)"}, "17 int"},
+		{"BinarySearch", []string{`import "slices"`, "i, ok := slices.BinarySearch([]int{1, 3, 5}, 3)", "ok && i == 1"}, "true bool"},
+		{"long", []string{`import "slices"`, "xs := make([]int, 1000)", "for i := range xs { xs[i] = (i * 7919) % 1000 }", "slices.Sort(xs)", "slices.IsSorted(xs) && xs[0] == 0 && xs[999] == 999"}, "true bool"},
+		{"upstream's still there", []string{`import "slices"`, "slices.Contains([]int{1, 2}, 2)"}, "true bool"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := evalAll(t, tc.src...)
+			if err != nil || got != tc.want {
+				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
+			}
+		})
+	}
+}
+
+// juggler: type inference binds type parameters by name.
+func TestGenericInference(t *testing.T) {
+	const (
+		mapFn   = "func Map[T, U any](xs []T, f func(T) U) []U { out := make([]U, 0, len(xs)); for _, x := range xs { out = append(out, f(x)) }; return out }"
+		sumFn   = "func Sum[T interface{ ~int | ~float64 }](xs ...T) T { var s T; for _, x := range xs { s += x }; return s }"
+		firstFn = "func First[S ~[]E, E any](s S) E { return s[0] }"
+		keysFn  = "func Keys[M ~map[K]V, K comparable, V any](m M) []K { var out []K; for k := range m { out = append(out, k) }; return out }"
+	)
+	for _, tc := range []struct {
+		name string
+		src  []string
+		want string
+	}{
+		{"two parameters from two arguments", []string{mapFn, `Map([]int{1, 2}, func(x int) string { return string(rune('a' + x)) })`}, "[b c] []string"},
+		{"variadic", []string{sumFn, "Sum(1, 2, 3)"}, "6 int"},
+		{"variadic untyped mix", []string{sumFn, "Sum(1.5, 2) + 1"}, "4.5 float64"},
+		{"variadic spread", []string{sumFn, "xs := []float64{1, 2}", "Sum(xs...)"}, "3 float64"},
+		{"named type", []string{sumFn, "type Celsius float64", "Sum(Celsius(1), Celsius(2)) > 2"}, "true bool"},
+		{"core type of a slice", []string{firstFn, "First([]int{7})"}, "7 int"},
+		{"core type of a named slice", []string{firstFn, "type IDs []string", `First(IDs{"x"})`}, "x string"},
+		{"core type of a map", []string{keysFn, `len(Keys(map[string]int{"a": 1, "b": 2}))`}, "2 int"},
+		{"grouped parameters", []string{"func Pick[T any](a, b T, first bool) T { if first { return a }; return b }", `Pick("x", "y", false)`}, "y string"},
+		{"funcs as variadic arguments", []string{"func Apply[T any](x T, fs ...func(T) T) T { for _, f := range fs { x = f(x) }; return x }", "Apply(3, func(x int) int { return x * 2 }, func(x int) int { return x + 1 })"}, "7 int"},
+		{"explicit", []string{"func Zero[T any]() T { var z T; return z }", "Zero[string]() == \"\""}, "true bool"},
+		{"global from a generic call", []string{`import "slices"`, "ys := slices.Clone([]int{1, 2})", "ys"}, "[1 2] []int"},
+		{"global from a generic call of a map", []string{keysFn, `ks := Keys(map[string]bool{"k": true})`, "ks[0]"}, "k string"},
+		{"upstream slices", []string{`import "slices"`, "xs := slices.Insert([]int{1, 4}, 1, 2, 3)", "slices.Reverse(xs)", "xs"}, "[4 3 2 1] []int"},
+		{"maps.Clone copies", []string{`import "maps"`, `m := map[string]int{"a": 1}`, "c := maps.Clone(m)", `c["a"] = 2`, `m["a"]*10 + c["a"]`}, "12 int"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := evalAll(t, tc.src...)
+			if err != nil || got != tc.want {
+				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
+			}
+		})
+	}
+}

@@ -701,10 +701,24 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 			if t, err = nodeType2(interp, sc, n.child[0], seen); err != nil || t == nil {
 				return nil, err
 			}
-			switch t.cat {
-			case valueT:
+			switch {
+			case t.cat == valueT:
 				if rt := t.rtype; rt.Kind() == reflect.Func && rt.NumOut() == 1 {
 					t = valueTOf(rt.Out(0), withScope(sc))
+				}
+			case isGeneric(t) && len(t.ret) == 1 && t.node.anc != nil:
+				// juggler: the result type of a generic call, with the
+				// type parameters its arguments bind; upstream gave the
+				// bare parameter, which crashed global declarations
+				// ("nil reflect type").
+				_, bound, err := inferTypeMap(sc, t.node.anc, n.child[1:])
+				if err != nil {
+					return nil, err
+				}
+				if r := substitute(t.ret[0], bound, sc); r != nil {
+					t = r
+				} else {
+					t = t.ret[0]
 				}
 			default:
 				if len(t.ret) == 1 {
