@@ -442,6 +442,16 @@ func TestReceives(t *testing.T) {
 	})
 }
 
+func TestGenerics(t *testing.T) {
+	const mapFn = "func Map[T, U any](xs []T, f func(T) U) []U {\n\tout := make([]U, 0, len(xs))\n\tfor _, x := range xs {\n\t\tout = append(out, f(x))\n\t}\n\treturn out\n}"
+	runValueCases(t, []valueCase{
+		{"inferred across cells", []string{mapFn, "Map([]int{1, 2}, func(x int) string { return fmt.Sprint(x * 2) })"}, `[]string{"2", "4"}`},
+		{"redefined", []string{mapFn, "func Map[T, U any](xs []T, f func(T) U) []U { return nil }", "len(Map([]int{1}, func(x int) int { return x }))"}, "0"},
+		{"generic type", []string{"type Stack[T any] struct{ items []T }\nfunc (s *Stack[T]) Push(x T) { s.items = append(s.items, x) }\nfunc (s *Stack[T]) Pop() T {\n\tx := s.items[len(s.items)-1]\n\ts.items = s.items[:len(s.items)-1]\n\treturn x\n}", "s := &Stack[string]{}\ns.Push(\"a\")\ns.Push(\"b\")\ns.Pop()"}, `"b"`},
+		{"slices.Sort and a top-level Clone", []string{"xs := []int{3, 1, 2}\nslices.Sort(xs)", "ys := slices.Clone(xs)\nys[0] = 9\nfmt.Sprint(xs, ys)"}, `"[1 2 3] [9 2 3]"`},
+	})
+}
+
 func TestMinMax(t *testing.T) {
 	runValueCases(t, []valueCase{
 		{"ints in an expression", []string{"a, b := 4, 9\nmin(a, b)*10 + max(a, b, 2)"}, "49"},
