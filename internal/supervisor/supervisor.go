@@ -94,11 +94,15 @@ func (s *Supervisor) ensure(ctx context.Context) (w *worker, note string, err er
 		s.startMu.Unlock()
 		return nil, "", ErrClosed
 	}
-	if old != nil && !old.isDead() {
+	// A worker is replaced once it is gone, not only once its death is
+	// fully handled: the dead cell's result is sent before that, and the
+	// cell's caller comes straight here for the fresh worker.
+	if old != nil && !old.isGone() {
 		s.startMu.Unlock()
 		return old, "", nil
 	}
 	if old != nil {
+		<-old.dead
 		old.wg.Wait()
 		old.mu.Lock()
 		if old.idleDeath {

@@ -219,6 +219,13 @@ func (w *worker) isDead() bool {
 	}
 }
 
+// isGone reports whether the worker process has died, handled or not.
+func (w *worker) isGone() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.gone
+}
+
 // loop handles events until the worker is gone.
 func (w *worker) loop() {
 	defer w.wg.Done()
