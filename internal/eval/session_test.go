@@ -142,7 +142,7 @@ func TestErrors(t *testing.T) {
 		{"os.Exit", []string{"os.Exit(3)"}, "Exit", "os.Exit(3)", ""},
 		{"undefined", []string{"nosuchthing + 1"}, "CompileError", "undefined: nosuchthing", ""},
 		{"min of mismatched types", []string{"a, b := 1, 2.5\nmin(a, b)"}, "CompileError", "line 2: invalid argument: mismatched types int (previous argument) and float64 (type of b)", ""},
-		{"range over a func", []string{"func seq(yield func(int) bool) { yield(1) }", "for v := range seq {\n\t_ = v\n}"}, "CompileError", "line 1: cannot range over seq (type func(func(int) bool)): ranging over a function (a Go 1.23 iterator) is not supported", ""},
+		{"jump out of a range over a func", []string{"func seq(yield func(int) bool) { yield(1) }", "outer:\nfor {\n\tfor v := range seq {\n\t\t_ = v\n\t\tbreak outer\n\t}\n}"}, "CompileError", "line 5: break outer out of the body of a range over a function is not supported", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -449,6 +449,18 @@ func TestGenerics(t *testing.T) {
 		{"redefined", []string{mapFn, "func Map[T, U any](xs []T, f func(T) U) []U { return nil }", "len(Map([]int{1}, func(x int) int { return x }))"}, "0"},
 		{"generic type", []string{"type Stack[T any] struct{ items []T }\nfunc (s *Stack[T]) Push(x T) { s.items = append(s.items, x) }\nfunc (s *Stack[T]) Pop() T {\n\tx := s.items[len(s.items)-1]\n\ts.items = s.items[:len(s.items)-1]\n\treturn x\n}", "s := &Stack[string]{}\ns.Push(\"a\")\ns.Push(\"b\")\ns.Pop()"}, `"b"`},
 		{"slices.Sort and a top-level Clone", []string{"xs := []int{3, 1, 2}\nslices.Sort(xs)", "ys := slices.Clone(xs)\nys[0] = 9\nfmt.Sprint(xs, ys)"}, `"[1 2 3] [9 2 3]"`},
+	})
+}
+
+func TestRangeOverFunc(t *testing.T) {
+	const count = "func Count(n int) func(func(int) bool) {\n\treturn func(yield func(int) bool) {\n\t\tfor i := 0; i < n; i++ {\n\t\t\tif !yield(i) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}"
+	runValueCases(t, []valueCase{
+		{"sum", []string{count, "s := 0\nfor x := range Count(4) {\n\ts += x\n}\ns"}, "6"},
+		{"break and continue", []string{count, "s := 0\nfor x := range Count(100) {\n\tif x%2 == 0 {\n\t\tcontinue\n\t}\n\tif x > 7 {\n\t\tbreak\n\t}\n\ts += x\n}\ns"}, "16"},
+		{"per-iteration variable", []string{count, "fs := []func() int{}\nfor x := range Count(3) {\n\tfs = append(fs, func() int { return x })\n}\nfmt.Sprint(fs[0](), fs[1](), fs[2]())"}, `"0 1 2"`},
+		{"goroutines", []string{count, "ch := make(chan int, 3)\nfor x := range Count(3) {\n\tgo func() { ch <- x }()\n}\n<-ch + <-ch + <-ch"}, "3"},
+		{"two values", []string{"func Enum(xs []string) func(func(int, string) bool) {\n\treturn func(yield func(int, string) bool) {\n\t\tfor i, x := range xs {\n\t\t\tif !yield(i, x) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}", "out := \"\"\nfor i, x := range Enum([]string{\"a\", \"b\"}) {\n\tout += fmt.Sprint(i, x)\n}\nout"}, `"0a1b"`},
+		{"deferred closures keep their iteration", []string{"func f() (out string) {\n\tfor _, x := range []int{0, 1} {\n\t\tdefer func() { out += fmt.Sprint(x) }()\n\t}\n\treturn \"go\"\n}", "f()"}, `"go10"`},
 	})
 }
 

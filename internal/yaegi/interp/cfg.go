@@ -173,9 +173,29 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 							}
 						}
 					case rt != nil && rt.Kind() == reflect.Func:
-						// juggler: upstream fails later with "nil type".
-						err = o.cfgErrorf("cannot range over %s (type %s): ranging over a function (a Go 1.23 iterator) is not supported; call it with a yield func instead", nodeText(o), o.typ.id())
-						return false
+						// juggler: range over a function (Go 1.23). The
+						// state of the loop sits in a hidden slot just
+						// behind the key (see rangeFunc).
+						yk, yv, nvars, ok := yieldTypes(o.typ, sc)
+						if !ok {
+							err = o.cfgErrorf("cannot range over %s (type %s): a function to range over is func(yield func() bool), func(yield func(V) bool) or func(yield func(K, V) bool)", nodeText(o), o.typ.id())
+							return false
+						}
+						if want := 1 + btoi(v != nil); !isBlank(k) && want > nvars || v != nil && nvars < 2 {
+							err = o.cfgErrorf("range over %s (type %s) permits only %d iteration variables", nodeText(o), o.typ.id(), nvars)
+							return false
+						}
+						if e := jumpOut(n); e != nil {
+							err = e
+							return false
+						}
+						n.anc.gen = rangeFunc
+						n.anc.anc.gen = rangeFuncExit
+						sc.add(sc.getType("int"))
+						ktyp, vtyp = yk, yv
+						if ktyp == nil {
+							ktyp = sc.getType("int")
+						}
 					}
 					switch o.typ.cat {
 					case valueT, linkedT:
@@ -3180,4 +3200,72 @@ func sizeof(n *node) {
 	n.gen = nop
 	n.typ = n.scope.getType("uintptr")
 	n.rval = reflect.ValueOf(n.child[1].typ.TypeOf().Size())
+}
+
+// juggler: yieldTypes reads the iteration types of a function to range
+// over: func(yield func(K, V) bool) has two, K and V.
+func yieldTypes(t *itype, sc *scope) (k, v *itype, n int, ok bool) {
+	if t.cat == funcT {
+		if len(t.arg) != 1 || len(t.ret) != 0 {
+			return nil, nil, 0, false
+		}
+		y := t.arg[0]
+		if y.cat == funcT {
+			if len(y.ret) != 1 || y.ret[0].TypeOf() == nil || y.ret[0].TypeOf().Kind() != reflect.Bool || len(y.arg) > 2 {
+				return nil, nil, 0, false
+			}
+			ts := append(y.arg, nil, nil)
+			return ts[0], ts[1], len(y.arg), true
+		}
+	}
+	rt := t.TypeOf()
+	if rt == nil || rt.Kind() != reflect.Func || rt.NumIn() != 1 || rt.NumOut() != 0 {
+		return nil, nil, 0, false
+	}
+	yt := rt.In(0)
+	if yt.Kind() != reflect.Func || yt.NumOut() != 1 || yt.Out(0).Kind() != reflect.Bool || yt.NumIn() > 2 {
+		return nil, nil, 0, false
+	}
+	var ts [2]*itype
+	for i := 0; i < yt.NumIn(); i++ {
+		ts[i] = valueTOf(yt.In(i), withScope(sc))
+	}
+	return ts[0], ts[1], yt.NumIn(), true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// juggler: jumpOut rejects a goto, or a labeled break or continue, that
+// leaves the body of a range over a function: the body runs inside the
+// yield function, so such a jump cannot be made.
+func jumpOut(body *node) error {
+	inside := map[string]bool{}
+	body.Walk(func(n *node) bool {
+		if n.kind == labeledStmt {
+			inside[n.child[0].ident] = true
+		}
+		return true
+	}, nil)
+	var err error
+	body.Walk(func(n *node) bool {
+		if err != nil {
+			return false
+		}
+		switch n.kind {
+		case funcLit:
+			return false // its jumps stay in it
+		case breakStmt, continueStmt, gotoStmt:
+			if len(n.child) > 0 && !inside[n.child[0].ident] {
+				word := map[nkind]string{breakStmt: "break", continueStmt: "continue", gotoStmt: "goto"}[n.kind]
+				err = n.cfgErrorf("%s %s out of the body of a range over a function is not supported", word, n.child[0].ident)
+			}
+		}
+		return true
+	}, nil)
+	return err
 }

@@ -118,6 +118,10 @@ type frame struct {
 	deferred  [][]reflect.Value  // defer stack
 	recovered interface{}        // to handle panic recover
 	done      reflect.SelectCase // for cancellation of channel operations
+
+	// juggler: origin is the frame a deferred func literal's frame was
+	// cloned from: the one a panic is recorded in, for recover.
+	origin *frame
 }
 
 func newFrame(anc *frame, length int, rs *runState) *frame {

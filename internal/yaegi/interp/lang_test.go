@@ -67,7 +67,9 @@ func TestRangeErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"for i, v := range 3 { _, _ = i, v }"}, "permits only one iteration variable"},
-		{[]string{"func seq(yield func(int) bool) {}", "for x := range seq { _ = x }"}, "cannot range over seq (type func(func(int) bool)): ranging over a function"},
+		{[]string{"func seq(yield func(int) int) {}", "for x := range seq { _ = x }"}, "cannot range over seq (type func(func(int) int)): a function to range over is"},
+		{[]string{"func seq(yield func(int) bool) {}", "for x, y := range seq { _, _ = x, y }"}, "permits only 1 iteration variables"},
+		{[]string{"func seq(yield func(int) bool) {}", "outer:\nfor {\n\tfor x := range seq { _ = x; break outer }\n}"}, "break outer out of the body of a range over a function is not supported"},
 	} {
 		_, err := evalAll(t, tc.src...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -226,6 +228,64 @@ func TestGenericInference(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := evalAll(t, tc.src...)
+			if err != nil || got != tc.want {
+				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRangeOverFunc(t *testing.T) {
+	const (
+		count = "func Count(n int) func(func(int) bool) { return func(yield func(int) bool) { for i := 0; i < n; i++ { if !yield(i) { return } } } }"
+		pairs = "func Pairs(m []string) func(func(int, string) bool) { return func(yield func(int, string) bool) { for i, s := range m { if !yield(i, s) { return } } } }"
+		three = "func Three(yield func() bool) { for i := 0; i < 3; i++ { if !yield() { return } } }"
+	)
+	for _, tc := range []struct {
+		name string
+		src  []string
+		want string
+	}{
+		{"one variable", []string{count, "s := 0", "for x := range Count(4) { s += x }", "s"}, "6 int"},
+		{"two variables", []string{pairs, `out := ""`, `for i, s := range Pairs([]string{"a", "b"}) { out += fmt.Sprint(i, s) }`, "out"}, "0a1b string"},
+		{"no variables", []string{three, "n := 0", "for range Three { n++ }", "n"}, "3 int"},
+		{"key only of two", []string{pairs, "n := 0", `for i := range Pairs([]string{"a", "b", "c"}) { n += i }`, "n"}, "3 int"},
+		{"break", []string{count, "s := 0", "for x := range Count(100) { if x == 3 { break }; s += x }", "s"}, "3 int"},
+		{"continue", []string{count, "s := 0", "for x := range Count(5) { if x%2 == 0 { continue }; s += x }", "s"}, "4 int"},
+		{"return from the body", []string{count, "func find(n, want int) int { for x := range Count(n) { if x*x == want { return x } }; return -1 }", "find(10, 49)*100 + find(3, 49)"}, "699 int"},
+		{"nested", []string{count, "s := 0", "for i := range Count(3) { for j := range Count(i) { s += j } }", "s"}, "1 int"},
+		{"ordinary loop inside", []string{count, "s := 0", "for i := range Count(3) { for j := 0; j < 10; j++ { if j == 2 { break }; s += i } }", "s"}, "6 int"},
+		{"defer runs at function end", []string{count, `func f() (out string) { defer func() { out += "!" }(); for x := range Count(2) { defer func(v int) { out += fmt.Sprint(v) }(x) }; return "go" }`, "f()"}, "go10! string"},
+		{"labeled jump within the body", []string{count, "s := 0", "for x := range Count(3) {\nloop:\n\tfor j := 0; j < 5; j++ { if j > x { break loop }; s++ }\n}", "s"}, "6 int"},
+		{"func value", []string{"var seq func(func(int) bool) = func(yield func(int) bool) { yield(5) }", "s := 0", "for x := range seq { s += x }", "s"}, "5 int"},
+		{"in a goroutine", []string{count, "func total() int { ch := make(chan int); go func() { s := 0; for x := range Count(4) { s += x }; ch <- s }(); return <-ch }", "total()"}, "6 int"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := evalAll(t, append([]string{`import "fmt"`}, tc.src...)...)
+			if err != nil || got != tc.want {
+				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
+			}
+		})
+	}
+}
+
+// juggler: a defer statement evaluates its call where it stands.
+func TestDefer(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  []string
+		want string
+	}{
+		{"arguments", []string{`func f() (out string) { for x := 0; x < 2; x++ { defer func(v int) { out += fmt.Sprint(v) }(x) }; return "go" }`, "f()"}, "go10 string"},
+		{"builtin call arguments", []string{`func f() (out string) { s := []int{}; defer func() { out = fmt.Sprint(len(s)) }(); s = append(s, 1); return }`, "f()"}, "1 string"},
+		{"binary function arguments", []string{`import "strings"`, `func f() (out string) { var b strings.Builder; for i := 0; i < 2; i++ { defer b.WriteString(fmt.Sprint(i)) }; defer func() { out = b.String() }(); return }`, "f()"}, " string"},
+		{"closure sees the loop variable copy", []string{`func f() (out string) { for _, x := range []int{0, 1} { x := x; defer func() { out += fmt.Sprint(x) }() }; return "go" }`, "f()"}, "go10 string"},
+		{"named result set after defer", []string{"func g() (n int) { defer func() { n *= 2 }(); n = 3; return n }", "g()"}, "6 int"},
+		{"named result set by return", []string{"func g() (n int) { defer func() { n += 1 }(); return 5 }", "g()"}, "6 int"},
+		{"recover into a named error", []string{`func safe() (err error) { defer func() { if r := recover(); r != nil { err = fmt.Errorf("recovered: %v", r) } }(); panic("boom") }`, "safe().Error()"}, "recovered: boom string"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := evalAll(t, append([]string{`import "fmt"`}, tc.src...)...)
 			if err != nil || got != tc.want {
 				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
 			}

@@ -905,7 +905,11 @@ func _recover(n *node) {
 	dest := genValue(n)
 
 	n.exec = func(f *frame) bltn {
-		if f.anc.recovered == nil {
+		anc := f.anc
+		if anc.origin != nil {
+			anc = anc.origin // juggler: a deferred func literal's frame
+		}
+		if anc.recovered == nil {
 			// TODO(mpl): maybe we don't need that special case, and we're just forgetting to unwrap the valueInterface somewhere else.
 			if isEmptyInterface(n.typ) {
 				return tnext
@@ -915,11 +919,11 @@ func _recover(n *node) {
 		}
 
 		if isEmptyInterface(n.typ) {
-			dest(f).Set(reflect.ValueOf(f.anc.recovered))
+			dest(f).Set(reflect.ValueOf(anc.recovered))
 		} else {
-			dest(f).Set(reflect.ValueOf(valueInterface{n, reflect.ValueOf(f.anc.recovered)}))
+			dest(f).Set(reflect.ValueOf(valueInterface{n, reflect.ValueOf(anc.recovered)}))
 		}
-		f.anc.recovered = nil
+		anc.recovered = nil
 		return tnext
 	}
 }
@@ -932,6 +936,18 @@ func _panic(n *node) {
 	}
 }
 
+// juggler: snapshot copies a deferred call's argument: Go evaluates the
+// arguments where the defer statement stands, but upstream kept the
+// variable itself, so `defer fmt.Println(i)` in a loop printed the last i.
+func snapshot(v reflect.Value) reflect.Value {
+	if !v.IsValid() || !v.CanAddr() {
+		return v
+	}
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	return c
+}
+
 func genBuiltinDeferWrapper(n *node, in, out []func(*frame) reflect.Value, fn func([]reflect.Value) []reflect.Value) {
 	next := getExec(n.tnext)
 
@@ -940,7 +956,7 @@ func genBuiltinDeferWrapper(n *node, in, out []func(*frame) reflect.Value, fn fu
 			val := make([]reflect.Value, len(in)+1)
 			inTypes := make([]reflect.Type, len(in))
 			for i, v := range in {
-				val[i+1] = v(f)
+				val[i+1] = snapshot(v(f))
 				inTypes[i] = val[i+1].Type()
 			}
 			outTypes := make([]reflect.Type, len(out))
@@ -1278,9 +1294,19 @@ func call(n *node) {
 		value = genFunctionWrapper(c0)
 		n.exec = func(f *frame) bltn {
 			val := make([]reflect.Value, len(values)+1)
-			val[0] = value(f)
+			if c0.kind == funcLit {
+				// juggler: a deferred func literal sees the variables
+				// as they are when the defer statement runs, as a
+				// closure made there does (getFunc): per-iteration loop
+				// variables keep their iteration's value.
+				c := f.clone()
+				c.origin = f // where recover finds the panic
+				val[0] = value(c)
+			} else {
+				val[0] = value(f)
+			}
 			for i, v := range values {
-				val[i+1] = v(f)
+				val[i+1] = snapshot(v(f))
 			}
 			f.deferred = append([][]reflect.Value{val}, f.deferred...)
 			return tnext
@@ -1550,7 +1576,7 @@ func callBin(n *node) {
 			val := make([]reflect.Value, l+1)
 			val[0] = value(f)
 			for i, v := range values {
-				val[i+1] = getBinValue(getMapType, v, f)
+				val[i+1] = snapshot(getBinValue(getMapType, v, f))
 			}
 			f.deferred = append([][]reflect.Value{val}, f.deferred...)
 			return tnext
@@ -2905,6 +2931,100 @@ func rangeInt(n *node) {
 	k.exec = func(f *frame) bltn {
 		f.data[limitIndex].SetInt(vInt(limit(f)))
 		f.data[countIndex].SetInt(-1)
+		return next
+	}
+}
+
+// juggler: rangeFunc is range over a function (Go 1.23). The body runs
+// inside the yield function the iterator is called with, in the loop's own
+// frame. A hidden slot just behind the key keeps the loop's state, which
+// the places the body can end at set: the range node itself (end of the
+// body, continue), the for node (break, see rangeFuncExit), or nothing (a
+// return, or a stopped run).
+const (
+	rangeIdle = iota
+	rangeInBody
+	rangeContinue
+	rangeBreak
+	rangeDone
+)
+
+func rangeFunc(n *node) {
+	k := n.child[0]
+	index0 := k.findex
+	stateIndex := index0 - 1
+	var o, v *node
+	if len(n.child) == 4 {
+		v, o = n.child[1], n.child[2]
+	} else {
+		o = n.child[1]
+	}
+	vindex := -1
+	if v != nil {
+		vindex = v.findex
+	}
+	blankKey := isBlank(k)
+	iterator := genFunctionWrapper(o)
+	body := getExec(n.tnext)
+	exit := getExec(n.anc.tnext)
+
+	// Reached from the end of the body, or a continue.
+	n.exec = func(f *frame) bltn {
+		if st := f.data[stateIndex]; st.Int() == rangeInBody {
+			st.SetInt(rangeContinue)
+		}
+		return nil
+	}
+
+	k.exec = func(f *frame) bltn {
+		fn := iterator(f)
+		st := f.data[stateIndex]
+		st.SetInt(rangeIdle)
+		yield := reflect.MakeFunc(fn.Type().In(0), func(args []reflect.Value) []reflect.Value {
+			switch st.Int() {
+			case rangeBreak, rangeDone:
+				panic("range function continued iteration after function for loop body returned false")
+			}
+			if len(args) > 0 && !blankKey {
+				f.data[index0].Set(args[0])
+			}
+			if vindex >= 0 && len(args) > 1 {
+				f.data[vindex].Set(args[1])
+			}
+			st.SetInt(rangeInBody)
+			for exec := body; exec != nil && f.runState().live(); {
+				exec = exec(f)
+			}
+			switch st.Int() {
+			case rangeContinue:
+				st.SetInt(rangeIdle)
+				return []reflect.Value{reflect.ValueOf(true)}
+			case rangeInBody:
+				// Neither the end of the body nor a break: a return.
+				st.SetInt(rangeDone)
+			}
+			return []reflect.Value{reflect.ValueOf(false)}
+		})
+		fn.Call([]reflect.Value{yield})
+		done := st.Int() == rangeDone
+		st.SetInt(rangeBreak) // a yield kept and called later must panic
+		if done || !f.runState().live() {
+			return nil
+		}
+		return exit
+	}
+}
+
+// juggler: rangeFuncExit is the for node around a range over a function:
+// a break in the body comes here, and ends the yield function.
+func rangeFuncExit(n *node) {
+	stateIndex := n.child[0].child[0].findex - 1
+	next := getExec(n.tnext)
+	n.exec = func(f *frame) bltn {
+		if st := f.data[stateIndex]; st.Int() == rangeInBody {
+			st.SetInt(rangeBreak)
+			return nil
+		}
 		return next
 	}
 }
