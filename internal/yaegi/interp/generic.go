@@ -215,8 +215,8 @@ func copyNode(n, anc *node, recursive bool) *node {
 // the order it met them and handed them out in declaration order, which
 // bound Map[T, U](xs []T, f func(T) U) as U = T; it also skipped variadic
 // parameters and untyped constants, and paired arguments with parameter
-// groups, not parameters. The result lists the bound parameters in
-// declaration order, up to the first one left unbound.
+// groups, not parameters. A parameter left unbound is Go's "cannot infer"
+// error, at the call.
 func inferTypesFromCall(sc *scope, fun *node, args []*node) ([]*itype, error) {
 	names, bound, err := inferTypeMap(sc, fun, args)
 	if err != nil {
@@ -226,7 +226,12 @@ func inferTypesFromCall(sc *scope, fun *node, args []*node) ([]*itype, error) {
 	for _, n := range names {
 		t := bound[n]
 		if t == nil {
-			break
+			// Said where the call is, in Go's words.
+			at := fun
+			if len(args) > 0 && args[0].anc != nil {
+				at = args[0].anc
+			}
+			return nil, at.cfgErrorf("in call to %s, cannot infer %s", fun.child[1].ident, n)
 		}
 		types = append(types, t)
 	}
@@ -258,6 +263,9 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 			return
 		}
 		if _, ok := constraints[param.name]; ok && (param.cat == nilT || param.cat == genericT) {
+			if hasParam(input, 0) {
+				return // another function's parameter, not a type
+			}
 			old := bound[param.name]
 			if old == nil || old.untyped && (!input.untyped || untypedRank(input) > untypedRank(old)) {
 				bound[param.name] = input
@@ -354,14 +362,18 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 // result type of a generic call is known before the call is instantiated;
 // nil when t uses one that is not bound.
 func substitute(t *itype, bound map[string]*itype, sc *scope) *itype {
-	if t == nil {
+	return substituteDepth(t, bound, sc, 0)
+}
+
+func substituteDepth(t *itype, bound map[string]*itype, sc *scope, depth int) *itype {
+	if t == nil || depth > 8 {
 		return nil
 	}
 	if b, ok := bound[t.name]; ok && (t.cat == nilT || t.cat == genericT) {
 		return b
 	}
 	sub := func(x *itype) (*itype, bool) {
-		y := substitute(x, bound, sc)
+		y := substituteDepth(x, bound, sc, depth+1)
 		return y, y != nil
 	}
 	switch t.cat {
@@ -406,8 +418,42 @@ func substitute(t *itype, bound map[string]*itype, sc *scope) *itype {
 			}
 		}
 		return funcOf(args, rets, withScope(sc))
+	case linkedT:
+		// A named type is kept only when it uses no type parameter: an
+		// instance of a generic type (iter.Seq[K]) is left to the
+		// compiler, which instantiates it.
+		if _, ok := sub(t.val); !ok || t.val != nil && hasParam(t.val, depth) {
+			return nil
+		}
 	}
 	return t
+}
+
+// juggler: hasParam tells whether t refers to a type parameter.
+func hasParam(t *itype, depth int) bool {
+	if t == nil || depth > 8 {
+		return false
+	}
+	switch t.cat {
+	case nilT, genericT:
+		return true
+	case sliceT, ptrT, chanT, chanSendT, chanRecvT, arrayT, variadicT, linkedT:
+		return hasParam(t.val, depth+1)
+	case mapT:
+		return hasParam(t.key, depth+1) || hasParam(t.val, depth+1)
+	case funcT:
+		for _, a := range t.arg {
+			if hasParam(a, depth+1) {
+				return true
+			}
+		}
+		for _, r := range t.ret {
+			if hasParam(r, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // juggler: unifyValue is unify for an argument of a runtime type.

@@ -94,6 +94,12 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 					err = n.cfgErrorf("use of untyped nil")
 					return false
 				}
+				if hasParam(typ, 0) {
+					// juggler: the result of a generic call whose type
+					// arguments are only known once it is compiled: the
+					// compiler declares the variable then.
+					return false
+				}
 				if typ.isBinMethod {
 					typ = valueTOf(typ.methodCallType(), isBinMethod(), withScope(sc))
 				}

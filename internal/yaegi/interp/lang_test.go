@@ -292,3 +292,19 @@ func TestDefer(t *testing.T) {
 		})
 	}
 }
+
+// juggler: what inference cannot do is a compile error, not a host panic.
+func TestGenericLimitsAreErrors(t *testing.T) {
+	src := []string{
+		"type Seq[V any] func(yield func(V) bool)",
+		"func Keys[M ~map[K]V, K comparable, V any](m M) Seq[K] { return func(yield func(K) bool) { for k := range m { if !yield(k) { return } } } }",
+		"func Collect[E any](seq Seq[E]) []E { var s []E; for v := range seq { s = append(s, v) }; return s }",
+		`ks := Collect(Keys(map[string]int{"a": 1}))`,
+	}
+	if _, err := evalAll(t, src...); err == nil || !strings.HasPrefix(err.Error(), "1:") || !strings.Contains(err.Error(), "in call to Collect, cannot infer E") {
+		t.Errorf("inferring through a generic type's instance: error %v, want Go's, at the call", err)
+	}
+	if _, err := evalAll(t, "func Zero[T any]() T { var z T; return z }", "z := Zero()"); err == nil || !strings.Contains(err.Error(), "in call to Zero, cannot infer T") {
+		t.Errorf("nothing to infer from: error %v, want Go's", err)
+	}
+}
