@@ -86,13 +86,17 @@ def install_ipykernel(prefix):
                    stderr=subprocess.DEVNULL)
 
 
-def start(kernel_name=KERNEL_NAME, timeout=TIMEOUT):
-    """Start a kernel and a connected, ready blocking client."""
+def start(kernel_name=KERNEL_NAME, timeout=TIMEOUT, env=None):
+    """Start a kernel and a connected, ready blocking client. env adds
+    environment variables for the kernel."""
     from jupyter_client.manager import KernelManager
 
     setup()
     km = KernelManager(kernel_name=kernel_name)
-    km.start_kernel()
+    if env:
+        km.start_kernel(env={**os.environ, **env})
+    else:
+        km.start_kernel()
     kc = km.client()
     kc.start_channels()
     try:

@@ -609,6 +609,15 @@ class CrashTests(KernelCase):
         self.assertIn("restored", run.reply["content"]["evalue"])
         self.assertResult("keptOverflow", "9")
 
+    def test_out_of_memory_recovers(self):
+        self.assertOk(self.run_cell("keptMemory := 4"))
+        run = self.run_cell("huge := make([]byte, 1<<44)\nhuge[0] = 1")
+        self.assertError(run)
+        evalue = run.reply["content"]["evalue"]
+        self.assertIn("out of memory", evalue, run.describe())
+        self.assertIn("restored", evalue)
+        self.assertResult("keptMemory", "4")
+
     def test_goroutine_panic_does_not_kill_worker(self):
         self.assertOk(self.run_cell("keptPanic := 3"))
         run = self.run_cell(
@@ -629,6 +638,32 @@ class CrashTests(KernelCase):
         self.assertEqual(run.status, "error", run.describe())
         self.assertTrue(self.km.is_alive())
         self.assertResult("2+2", "4")
+
+
+class MemoryLimitTests(KernelCase):
+    """A cell that allocates without end meets the worker's memory limit,
+    set low here (JUGGLER_MEMORY_LIMIT), and the session survives."""
+
+    kernel_per_test = True  # each with the limit, started here
+
+    def setUp(self):
+        self.km, self.kc = kernelenv.start(env={"JUGGLER_MEMORY_LIMIT": "512MiB"})
+        self.addCleanup(kernelenv.stop, self.km, self.kc)
+
+    def test_runaway_allocation_stops_at_the_limit(self):
+        self.assertOk(self.run_cell("keptLimit := 6"))
+        started = time.monotonic()
+        run = self.run_cell(
+            "var keep [][]byte\n"
+            "for {\n"
+            "\tkeep = append(keep, make([]byte, 16<<20))\n"
+            "}")
+        self.assertError(run)
+        evalue = run.reply["content"]["evalue"]
+        self.assertIn("out of memory", evalue, run.describe())
+        self.assertIn("restored", evalue)
+        self.assertLess(time.monotonic() - started, 20)
+        self.assertResult("keptLimit", "6")
 
 
 class RawSocket:

@@ -86,6 +86,11 @@ func Serve(o Options) error {
 	if os.Getenv("GOTRACEBACK") == "" {
 		debug.SetTraceback("none")
 	}
+	if err := limitMemory(); err != nil {
+		// Cells can run without the limit; the first cell's stderr says
+		// why (nothing to do if that pipe is gone).
+		_, _ = fmt.Fprintf(o.Stderr, "juggler: %v; cells run without a memory limit\n", err)
+	}
 	w := &worker{events: wire.NewWriter(o.Events), stdout: o.Stdout, stderr: o.Stderr, nonce: hex.EncodeToString(b[:])}
 	sess, err := eval.New(eval.Options{Stdout: o.Stdout, Stderr: o.Stderr, Stdin: &stdin{w: w}, Display: w})
 	if err != nil {
