@@ -289,6 +289,17 @@ class ExecuteTests(KernelCase):
         self.assertEqual(run.stdin, [])
         self.assertRegex(error_text(run), re.compile("stdin|input", re.I))
 
+    def test_own_type_shows_its_html(self):
+        self.assertOk(self.run_cell(
+            "type Badge struct{ Text string }\n"
+            "func (b Badge) HTML() string { return \"<mark>\" + b.Text + \"</mark>\" }\n"
+            "func (b Badge) String() string { return \"[\" + b.Text + \"]\" }"))
+        run = self.run_cell('Badge{"new"}')
+        self.assertOk(run)
+        self.assertEqual(run.result("text/html"), "<mark>new</mark>", run.describe())
+        self.assertEqual(run.result(), "{Text:new}")
+        self.assertResult('fmt.Sprint(Badge{"s"})', '"[s]"')
+
     def test_display_data(self):
         run = self.run_cell('display.HTML("<b>hi</b>")')
         self.assertOk(run)

@@ -70,6 +70,9 @@ type Cell struct {
 	// dereference (`*p`), which yaegi evaluates to nothing, without an
 	// error, when p is nil.
 	LastDeref bool
+	// LastRecv is set when the final expression is a receive (<-done):
+	// a signal, whose struct{}{} value is nothing to show.
+	LastRecv bool
 	// LastCall is the name of the function the final expression calls
 	// (`Println` for `fmt.Println(x)`), or "" when it is not a call.
 	LastCall string
@@ -248,6 +251,8 @@ func ParseWith(code string, o Options) (*Cell, error) {
 		line, col := position(src, lastPiece.start)
 		c.Last = directive(line, col) + lastPiece.text
 		_, c.LastDeref = ast.Unparen(lastExpr.X).(*ast.StarExpr)
+		u, ok := ast.Unparen(lastExpr.X).(*ast.UnaryExpr)
+		c.LastRecv = ok && u.Op == token.ARROW
 		if call, ok := ast.Unparen(lastExpr.X).(*ast.CallExpr); ok {
 			switch fn := ast.Unparen(call.Fun).(type) {
 			case *ast.Ident:

@@ -190,10 +190,15 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		Stdin:        s.opts.Stdin,
 		Unrestricted: true,
 		Env:          os.Environ(),
+		// A cell's final value of its own type shows as its HTML, its
+		// String and so on.
+		ResultInterfaces: richTypes(),
 	})
-	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, display.Symbols(s.opts.Display), s.timers.symbols(), {
+	show := reflect.ValueOf(s.show)
+	displays := display.Symbols(s.opts.Display)
+	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), {
 		runtimePath + "/" + runtimePath: {
-			"Show": reflect.ValueOf(s.show),
+			"Show": show,
 			"Go":   reflect.ValueOf(s.goroutines.start),
 			"Flow": reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
 		},
@@ -329,7 +334,7 @@ func (s *Session) runLast(ctx context.Context, before string, c *cell.Cell) (Res
 			msg := panicText("reflect: indirection through nil pointer")
 			return Result{}, &Error{Name: "panic", Value: msg, Traceback: []string{"panic: " + msg}}
 		}
-		if v.IsValid() && v.Kind() == reflect.Struct && v.NumField() == 0 {
+		if v.IsValid() && v.Kind() == reflect.Struct && v.NumField() == 0 && c.LastRecv {
 			// `<-done` on a chan struct{}: a signal, not a value to show.
 			return Result{}, nil
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -462,6 +463,54 @@ func TestRangeOverFunc(t *testing.T) {
 		{"two values", []string{"func Enum(xs []string) func(func(int, string) bool) {\n\treturn func(yield func(int, string) bool) {\n\t\tfor i, x := range xs {\n\t\t\tif !yield(i, x) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}", "out := \"\"\nfor i, x := range Enum([]string{\"a\", \"b\"}) {\n\tout += fmt.Sprint(i, x)\n}\nout"}, `"0a1b"`},
 		{"deferred closures keep their iteration", []string{"func f() (out string) {\n\tfor _, x := range []int{0, 1} {\n\t\tdefer func() { out += fmt.Sprint(x) }()\n\t}\n\treturn \"go\"\n}", "f()"}, `"go10"`},
 	})
+}
+
+// Values of a cell's own types show through their methods: HTML and the
+// other rich forms, String, Error.
+func TestOwnTypesShowRich(t *testing.T) {
+	const (
+		page    = "type Page struct{ Title string }\nfunc (p Page) HTML() string { return \"<h1>\" + p.Title + \"</h1>\" }"
+		pagePtr = "type Page struct{ Title string }\nfunc (p *Page) HTML() string { return \"<b>\" + p.Title + \"</b>\" }\nfunc mk() *Page { return &Page{\"made\"} }"
+		named   = "type S struct{ Name string }\nfunc (s S) String() string { return \"S(\" + s.Name + \")\" }"
+		myErr   = "type E struct{ Msg string }\nfunc (e E) Error() string { return \"failed: \" + e.Msg }\nfunc fail() error { return E{\"f\"} }"
+		note    = "type Note string\nfunc (n Note) Markdown() string { return \"**\" + string(n) + \"**\" }"
+		shape   = "type Shape interface{ Area() float64 }\ntype Sq struct{ S float64 }\nfunc (s Sq) Area() float64 { return s.S * s.S }"
+	)
+	for _, tc := range []struct {
+		name  string
+		cells []string
+		want  map[string]any
+	}{
+		{"HTML", []string{page, `Page{"hi"}`}, map[string]any{render.HTML: "<h1>hi</h1>", render.Plain: "{Title:hi}"}},
+		{"HTML of a pointer", []string{pagePtr, `&Page{"p"}`}, map[string]any{render.HTML: "<b>p</b>", render.Plain: "&{Title:p}"}},
+		{"HTML of a call's result", []string{pagePtr, "mk()"}, map[string]any{render.HTML: "<b>made</b>", render.Plain: "&{Title:made}"}},
+		{"Markdown", []string{note, `Note("n")`}, map[string]any{render.Markdown: "**n**", render.Plain: `"n"`}},
+		{"String", []string{named, `S{"x"}`}, map[string]any{render.Plain: "S(x)"}},
+		{"Error", []string{myErr, `E{"e"}`}, map[string]any{render.Plain: "failed: e"}},
+		{"error result", []string{myErr, "fail()"}, map[string]any{render.Plain: "failed: f"}},
+		{"interface value", []string{shape, "var sh Shape = Sq{2}\nsh"}, map[string]any{render.Plain: "{S:2}"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _, _, _ := newSession(t)
+			var res Result
+			for i, c := range tc.cells {
+				var err error
+				if res, err = s.Run(context.Background(), Cell{ID: int64(i + 1), Count: i + 1, Code: c}); err != nil {
+					t.Fatalf("cell %q: %v", c, err)
+				}
+			}
+			if got := render.Values(res.Values); !res.HasValue || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("shown = %v, want %v", got, tc.want)
+			}
+		})
+	}
+	s, _, _, rec := newSession(t)
+	if _, err := run(t, s, pagePtr, "display.Value(mk())"); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.displays) != 1 || rec.displays[0].Data[render.HTML] != "<b>made</b>" {
+		t.Errorf("display.Value of an own type: displays = %+v", rec.displays)
+	}
 }
 
 func TestMinMax(t *testing.T) {

@@ -25,20 +25,36 @@ const (
 	JSON     = "application/json"
 )
 
+// The methods by which a value offers a rich representation.
+type (
+	HTMLer     interface{ HTML() string }
+	Markdowner interface{ Markdown() string }
+	SVGer      interface{ SVG() string }
+	PNGer      interface{ PNG() []byte }
+	JPEGer     interface{ JPEG() []byte }
+)
+
+// Wrapped is a stand-in that offers one rich representation on behalf of
+// a value that cannot offer it itself (a value of an interpreted type):
+// its text is the value's.
+type Wrapped interface {
+	Wrapped() any
+}
+
 // Value returns the mime data for one value: always text/plain, plus the
 // richest representation the value offers.
 func Value(v any) map[string]any {
 	data := map[string]any{Plain: Text(v)}
 	switch x := v.(type) {
-	case interface{ HTML() string }:
+	case HTMLer:
 		data[HTML] = x.HTML()
-	case interface{ Markdown() string }:
+	case Markdowner:
 		data[Markdown] = x.Markdown()
-	case interface{ SVG() string }:
+	case SVGer:
 		data[SVG] = x.SVG()
-	case interface{ PNG() []byte }:
+	case PNGer:
 		data[PNG] = base64.StdEncoding.EncodeToString(x.PNG())
-	case interface{ JPEG() []byte }:
+	case JPEGer:
 		data[JPEG] = base64.StdEncoding.EncodeToString(x.JPEG())
 	case image.Image:
 		if b, err := EncodePNG(x); err == nil {
@@ -77,6 +93,9 @@ func EncodePNG(img image.Image) (string, error) {
 // structs use field names (`{X:1 Y:2}`), because the interpreter gives
 // structs anonymous types whose Go syntax would be noise.
 func Text(v any) string {
+	if w, ok := v.(Wrapped); ok {
+		v = w.Wrapped()
+	}
 	switch x := v.(type) {
 	case nil:
 		return "nil"

@@ -211,6 +211,7 @@ type opt struct {
 	fastChan     bool              // disable cancellable chan operations
 	specialStdio bool              // allows os.Stdin, os.Stdout, os.Stderr to not be file descriptors
 	unrestricted bool              // allow use of non-sandboxed symbols
+	results      []reflect.Type    // juggler: Options.ResultInterfaces
 }
 
 // Interpreter contains global resources and state.
@@ -349,6 +350,14 @@ type Options struct {
 
 	// Unrestricted allows to run non sandboxed stdlib symbols such as os/exec and environment
 	Unrestricted bool
+
+	// juggler: ResultInterfaces are interfaces, in order of preference,
+	// that the value an evaluation returns is given as when it is of an
+	// interpreted type with their methods: the result is then a wrapper
+	// implementing the first such interface, as an argument passed to a
+	// host function taking that interface is. Without it, a host cannot
+	// call an interpreted type's methods on a result.
+	ResultInterfaces []reflect.Type
 }
 
 // New returns a new interpreter.
@@ -369,6 +378,7 @@ func New(options Options) *Interpreter {
 	}
 	i.rs.Store(i.frame.runState())
 
+	i.opt.results = options.ResultInterfaces
 	if i.opt.stdin = options.Stdin; i.opt.stdin == nil {
 		i.opt.stdin = os.Stdin
 	}

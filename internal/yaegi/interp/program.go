@@ -182,6 +182,15 @@ func (interp *Interpreter) execute(p *Program, r *runState) (res reflect.Value, 
 	}
 	v := genValue(p.root)
 	res = v(interp.frame)
+	if w := interp.resultWrapper(p.root); w != nil {
+		res = w(interp.frame)
+	} else if res.IsValid() && res.CanInterface() {
+		// juggler: a value of an interpreted interface type comes back as
+		// its dynamic value, not in yaegi's internal box.
+		if vi, ok := res.Interface().(valueInterface); ok && vi.value.IsValid() {
+			res = vi.value
+		}
+	}
 
 	// If result is an interpreter node, wrap it in a runtime callable function.
 	if res.IsValid() {
@@ -211,4 +220,23 @@ func (interp *Interpreter) ExecuteWithContext(ctx context.Context, p *Program) (
 	case <-done:
 	}
 	return res, err
+}
+
+// juggler: resultWrapper returns how to give the result of root as the
+// first of Options.ResultInterfaces its interpreted type implements, or
+// nil when it is not such a value.
+func (interp *Interpreter) resultWrapper(root *node) func(*frame) reflect.Value {
+	t := root.typ
+	if len(interp.opt.results) == 0 || t == nil || t.cat == valueT || t.cat == nilT || t.cat == builtinT || isEmptyInterface(t) {
+		return nil
+	}
+	for _, rt := range interp.opt.results {
+		if _, ok := interp.binPkg[rt.PkgPath()]["_"+rt.Name()]; !ok {
+			continue // no wrapper to give the value as rt
+		}
+		if t.implements(valueTOf(rt)) {
+			return genInterfaceWrapper(root, rt)
+		}
+	}
+	return nil
 }

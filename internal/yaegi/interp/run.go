@@ -1110,9 +1110,21 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 		if vi, ok := v.Interface().(valueInterface); ok {
 			n2 = vi.node
 		}
+		// juggler: the wrapper holds the value itself. getConcreteValue
+		// digs into a struct without methods for its last field, which is
+		// right for finding methods but made the wrapped value of
+		// Page{Title: "hi"} the string "hi".
+		held := v
+		for {
+			vi, ok := held.Interface().(valueInterface)
+			if !ok {
+				break
+			}
+			held = vi.value
+		}
 		v = getConcreteValue(v)
 		w := reflect.New(wrap).Elem()
-		w.Field(0).Set(v)
+		w.Field(0).Set(held)
 		for i, m := range methods {
 			if m == nil {
 				// First direct method lookup on field.
@@ -1503,6 +1515,15 @@ func callBin(n *node) {
 				values = append(values, func(f *frame) reflect.Value { return valueInterfaceValue(f.data[ind]) })
 			}
 		case isRegularCall(c):
+			// juggler: a single result of an interpreted type goes to a
+			// function with MapTypes as the interface it implements, as
+			// a variable would (fmt.Println(newPage()) uses its String).
+			if ret := c.child[0].typ.ret; len(ret) == 1 && getMapType != nil && !isInterfaceSrc(ret[0]) {
+				if rt := getMapType(ret[0]); rt != nil {
+					values = append(values, genInterfaceWrapper(c, rt))
+					break
+				}
+			}
 			// Handle nested function calls: pass returned values as arguments
 			for j := range c.child[0].typ.ret {
 				ind := c.findex + j
