@@ -30,12 +30,30 @@ func evalAll(t *testing.T, src ...string) (string, error) {
 	return last, nil
 }
 
+// langCase is cells to evaluate in one interpreter and the last one's
+// value, formatted "%v %T".
+type langCase struct {
+	name string
+	src  []string
+	want string
+}
+
+// runLangCases runs each case after prelude, in an interpreter of its own.
+func runLangCases(t *testing.T, prelude []string, cases []langCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			src := append(append([]string{}, prelude...), tc.src...)
+			got, err := evalAll(t, src...)
+			if err != nil || got != tc.want {
+				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
+			}
+		})
+	}
+}
+
 func TestRangeOverInt(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		src  []string
-		want string
-	}{
+	runLangCases(t, nil, []langCase{
 		{"constant", []string{"s := 0", "for i := range 5 { s += i }", "s"}, "10 int"},
 		{"no key", []string{"n := 0", "for range 3 { n++ }", "n"}, "3 int"},
 		{"key type is int", []string{"var k any", "for i := range 2 { k = i }", "k"}, "1 int"},
@@ -51,14 +69,7 @@ func TestRangeOverInt(t *testing.T) {
 		{"break continue", []string{"s := 0", "for i := range 10 { if i == 2 { continue }; if i == 5 { break }; s += i }", "s"}, "8 int"},
 		{"in func", []string{"func f(n int) (s int) { for i := range n { s += i }; return }", "f(4)"}, "6 int"},
 		{"nested", []string{"s := 0", "for i := range 3 { for j := range i { s += j } }", "s"}, "1 int"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := evalAll(t, tc.src...)
-			if err != nil || got != tc.want {
-				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestRangeErrors(t *testing.T) {
@@ -79,11 +90,7 @@ func TestRangeErrors(t *testing.T) {
 }
 
 func TestMinMaxClear(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		src  []string
-		want string
-	}{
+	runLangCases(t, nil, []langCase{
 		{"ints", []string{"min(3, 1, 2)"}, "1 int"},
 		{"untyped mix", []string{"min(1, 2.5)"}, "1 float64"},
 		{"max untyped mix", []string{"max(1, 2.5)"}, "2.5 float64"},
@@ -107,14 +114,7 @@ func TestMinMaxClear(t *testing.T) {
 		{"typed constant", []string{"const c int8 = 5", "const d = max(c, 1)", "d"}, "5 int8"},
 		{"clear map", []string{`m := map[string]int{"a": 1, "b": 2}`, "clear(m)", "len(m)"}, "0 int"},
 		{"clear slice", []string{"s := []int{1, 2, 3}", "clear(s)", "s[0] + s[1] + s[2] + len(s)"}, "3 int"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := evalAll(t, tc.src...)
-			if err != nil || got != tc.want {
-				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestMinMaxClearErrors(t *testing.T) {
@@ -136,11 +136,7 @@ func TestMinMaxClearErrors(t *testing.T) {
 
 // juggler: a receive stores into its destination, whatever holds it.
 func TestReceiveInto(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		src  []string
-		want string
-	}{
+	runLangCases(t, nil, []langCase{
 		{"return", []string{"func first() int { ch := make(chan int, 1); ch <- 3; return <-ch }", "first()"}, "3 int"},
 		{"return after blocking", []string{"func h() int { ch := make(chan int); go func() { ch <- 10 }(); return <-ch }", "h()"}, "10 int"},
 		{"future", []string{"func fut() func() int { ch := make(chan int, 1); go func() { ch <- 12 }(); return func() int { return <-ch } }", "fut()()"}, "12 int"},
@@ -160,22 +156,11 @@ func TestReceiveInto(t *testing.T) {
 		{"select with ok", []string{"func f() (int, bool) { ch := make(chan int, 1); ch <- 18; var x int; var ok bool; select { case x, ok = <-ch: }; return x, ok }", "a, ok := f()", "ok && a == 18"}, "true bool"},
 		{"range", []string{"ch := make(chan int, 2)", "ch <- 1", "ch <- 2", "close(ch)", "s := 0", "for v := range ch { s += v }", "s"}, "3 int"},
 		{"condition", []string{"func b() bool { ch := make(chan bool, 1); ch <- true; if <-ch { return true }; return false }", "b()"}, "true bool"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := evalAll(t, tc.src...)
-			if err != nil || got != tc.want {
-				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestSlicesSort(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		src  []string
-		want string
-	}{
+	runLangCases(t, nil, []langCase{
 		{"Sort ints", []string{`import "slices"`, "xs := []int{5, 2, 8, 1, 9, 3}", "slices.Sort(xs)", "xs"}, "[1 2 3 5 8 9] []int"},
 		{"Sort strings", []string{`import "slices"`, `xs := []string{"pear", "apple", "fig"}`, "slices.Sort(xs)", "xs"}, "[apple fig pear] []string"},
 		{"Sort floats with NaN", []string{`import ("math"; "slices")`, "xs := []float64{2, math.NaN(), 1}", "slices.Sort(xs)", "math.IsNaN(xs[0]) && xs[1] == 1 && xs[2] == 2"}, "true bool"},
@@ -187,14 +172,7 @@ func TestSlicesSort(t *testing.T) {
 		{"BinarySearch", []string{`import "slices"`, "i, ok := slices.BinarySearch([]int{1, 3, 5}, 3)", "ok && i == 1"}, "true bool"},
 		{"long", []string{`import "slices"`, "xs := make([]int, 1000)", "for i := range xs { xs[i] = (i * 7919) % 1000 }", "slices.Sort(xs)", "slices.IsSorted(xs) && xs[0] == 0 && xs[999] == 999"}, "true bool"},
 		{"upstream's still there", []string{`import "slices"`, "slices.Contains([]int{1, 2}, 2)"}, "true bool"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := evalAll(t, tc.src...)
-			if err != nil || got != tc.want {
-				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 // juggler: type inference binds type parameters by name.
@@ -205,11 +183,7 @@ func TestGenericInference(t *testing.T) {
 		firstFn = "func First[S ~[]E, E any](s S) E { return s[0] }"
 		keysFn  = "func Keys[M ~map[K]V, K comparable, V any](m M) []K { var out []K; for k := range m { out = append(out, k) }; return out }"
 	)
-	for _, tc := range []struct {
-		name string
-		src  []string
-		want string
-	}{
+	runLangCases(t, nil, []langCase{
 		{"two parameters from two arguments", []string{mapFn, `Map([]int{1, 2}, func(x int) string { return string(rune('a' + x)) })`}, "[b c] []string"},
 		{"variadic", []string{sumFn, "Sum(1, 2, 3)"}, "6 int"},
 		{"variadic untyped mix", []string{sumFn, "Sum(1.5, 2) + 1"}, "4.5 float64"},
@@ -225,14 +199,7 @@ func TestGenericInference(t *testing.T) {
 		{"global from a generic call of a map", []string{keysFn, `ks := Keys(map[string]bool{"k": true})`, "ks[0]"}, "k string"},
 		{"upstream slices", []string{`import "slices"`, "xs := slices.Insert([]int{1, 4}, 1, 2, 3)", "slices.Reverse(xs)", "xs"}, "[4 3 2 1] []int"},
 		{"maps.Clone copies", []string{`import "maps"`, `m := map[string]int{"a": 1}`, "c := maps.Clone(m)", `c["a"] = 2`, `m["a"]*10 + c["a"]`}, "12 int"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := evalAll(t, tc.src...)
-			if err != nil || got != tc.want {
-				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestRangeOverFunc(t *testing.T) {
@@ -241,11 +208,7 @@ func TestRangeOverFunc(t *testing.T) {
 		pairs = "func Pairs(m []string) func(func(int, string) bool) { return func(yield func(int, string) bool) { for i, s := range m { if !yield(i, s) { return } } } }"
 		three = "func Three(yield func() bool) { for i := 0; i < 3; i++ { if !yield() { return } } }"
 	)
-	for _, tc := range []struct {
-		name string
-		src  []string
-		want string
-	}{
+	runLangCases(t, []string{`import "fmt"`}, []langCase{
 		{"one variable", []string{count, "s := 0", "for x := range Count(4) { s += x }", "s"}, "6 int"},
 		{"two variables", []string{pairs, `out := ""`, `for i, s := range Pairs([]string{"a", "b"}) { out += fmt.Sprint(i, s) }`, "out"}, "0a1b string"},
 		{"no variables", []string{three, "n := 0", "for range Three { n++ }", "n"}, "3 int"},
@@ -259,23 +222,12 @@ func TestRangeOverFunc(t *testing.T) {
 		{"labeled jump within the body", []string{count, "s := 0", "for x := range Count(3) {\nloop:\n\tfor j := 0; j < 5; j++ { if j > x { break loop }; s++ }\n}", "s"}, "6 int"},
 		{"func value", []string{"var seq func(func(int) bool) = func(yield func(int) bool) { yield(5) }", "s := 0", "for x := range seq { s += x }", "s"}, "5 int"},
 		{"in a goroutine", []string{count, "func total() int { ch := make(chan int); go func() { s := 0; for x := range Count(4) { s += x }; ch <- s }(); return <-ch }", "total()"}, "6 int"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := evalAll(t, append([]string{`import "fmt"`}, tc.src...)...)
-			if err != nil || got != tc.want {
-				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 // juggler: a defer statement evaluates its call where it stands.
 func TestDefer(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		src  []string
-		want string
-	}{
+	runLangCases(t, []string{`import "fmt"`}, []langCase{
 		{"arguments", []string{`func f() (out string) { for x := 0; x < 2; x++ { defer func(v int) { out += fmt.Sprint(v) }(x) }; return "go" }`, "f()"}, "go10 string"},
 		{"builtin call arguments", []string{`func f() (out string) { s := []int{}; defer func() { out = fmt.Sprint(len(s)) }(); s = append(s, 1); return }`, "f()"}, "1 string"},
 		{"binary function arguments", []string{`import "strings"`, `func f() (out string) { var b strings.Builder; for i := 0; i < 2; i++ { defer b.WriteString(fmt.Sprint(i)) }; defer func() { out = b.String() }(); return }`, "f()"}, " string"},
@@ -283,14 +235,7 @@ func TestDefer(t *testing.T) {
 		{"named result set after defer", []string{"func g() (n int) { defer func() { n *= 2 }(); n = 3; return n }", "g()"}, "6 int"},
 		{"named result set by return", []string{"func g() (n int) { defer func() { n += 1 }(); return 5 }", "g()"}, "6 int"},
 		{"recover into a named error", []string{`func safe() (err error) { defer func() { if r := recover(); r != nil { err = fmt.Errorf("recovered: %v", r) } }(); panic("boom") }`, "safe().Error()"}, "recovered: boom string"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := evalAll(t, append([]string{`import "fmt"`}, tc.src...)...)
-			if err != nil || got != tc.want {
-				t.Errorf("%s = %q, %v; want %q", strings.Join(tc.src, "; "), got, err, tc.want)
-			}
-		})
-	}
+	})
 }
 
 // juggler: what inference cannot do is a compile error, not a host panic.

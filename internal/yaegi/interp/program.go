@@ -187,8 +187,8 @@ func (interp *Interpreter) execute(p *Program, r *runState) (res reflect.Value, 
 	} else if res.IsValid() && res.CanInterface() {
 		// juggler: a value of an interpreted interface type comes back as
 		// its dynamic value, not in yaegi's internal box.
-		if vi, ok := res.Interface().(valueInterface); ok && vi.value.IsValid() {
-			res = vi.value
+		if v := unbox(res); v.IsValid() {
+			res = v
 		}
 	}
 

@@ -1114,14 +1114,7 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 		// digs into a struct without methods for its last field, which is
 		// right for finding methods but made the wrapped value of
 		// Page{Title: "hi"} the string "hi".
-		held := v
-		for {
-			vi, ok := held.Interface().(valueInterface)
-			if !ok {
-				break
-			}
-			held = vi.value
-		}
+		held := unbox(v)
 		v = getConcreteValue(v)
 		w := reflect.New(wrap).Elem()
 		w.Field(0).Set(held)

@@ -259,15 +259,19 @@ func genValueInterface(n *node) func(*frame) reflect.Value {
 	}
 }
 
-func getConcreteValue(val reflect.Value) reflect.Value {
-	v := val
+// juggler: unbox returns the value inside yaegi's valueInterface boxes.
+func unbox(v reflect.Value) reflect.Value {
 	for {
 		vi, ok := v.Interface().(valueInterface)
 		if !ok {
-			break
+			return v
 		}
 		v = vi.value
 	}
+}
+
+func getConcreteValue(val reflect.Value) reflect.Value {
+	v := unbox(val)
 	if v.NumMethod() > 0 {
 		return v
 	}
