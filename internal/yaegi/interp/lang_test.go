@@ -253,3 +253,18 @@ func TestGenericLimitsAreErrors(t *testing.T) {
 		t.Errorf("nothing to infer from: error %v, want Go's", err)
 	}
 }
+
+// juggler: a method value binds its receiver where it is made.
+func TestMethodValues(t *testing.T) {
+	const (
+		val = "type T struct{ n int }\nfunc (t T) Get() int { return t.n }"
+		ptr = "type T struct{ n int }\nfunc (t *T) Get() int { return t.n }\nfunc (t *T) Inc() { t.n++ }"
+	)
+	runLangCases(t, nil, []langCase{
+		{"value receiver is copied", []string{val, "v := T{1}", "f := v.Get", "v.n = 5", "f()"}, "1 int"},
+		{"value receiver in a func", []string{val, "func g() int { v := T{1}; f := v.Get; v.n = 5; return f() }", "g()"}, "1 int"},
+		{"pointer receiver is shared", []string{ptr, "v := &T{1}", "f := v.Get", "v.n = 5", "f()"}, "5 int"},
+		{"addressable value, pointer method", []string{ptr, "func g() int { v := T{1}; f := v.Inc; f(); f(); return v.n }", "g()"}, "3 int"},
+		{"deferred method", []string{val, "func g() (out int) { v := T{1}; defer func() { out = v.n }(); v.n = 7; return 0 }", "g()"}, "7 int"},
+	})
+}

@@ -936,6 +936,29 @@ func _panic(n *node) {
 	}
 }
 
+// juggler: bindRecv makes the receiver of a method value from src, for a
+// method whose receiver has type rt.
+func bindRecv(src reflect.Value, rt reflect.Type) reflect.Value {
+	src = unbox(src)
+	switch sk, dk := src.Kind(), rt.Kind(); {
+	case sk == reflect.Ptr && dk != reflect.Ptr:
+		return snapshot(src.Elem())
+	case sk != reflect.Ptr && dk == reflect.Ptr:
+		if !src.CanAddr() {
+			src = snapshot(src)
+			if !src.CanAddr() {
+				c := reflect.New(src.Type()).Elem()
+				c.Set(src)
+				src = c
+			}
+		}
+		return src.Addr()
+	case dk != reflect.Ptr:
+		return snapshot(src)
+	}
+	return src
+}
+
 // juggler: snapshot copies a deferred call's argument: Go evaluates the
 // arguments where the defer statement stands, but upstream kept the
 // variable itself, so `defer fmt.Println(i)` in a loop printed the last i.
@@ -1004,6 +1027,14 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 	funcType := n.typ.TypeOf()
 
 	return func(f *frame) reflect.Value {
+		// juggler: a method value's receiver is evaluated where the
+		// method value is made, as in Go: a copy for a value receiver,
+		// the address for a pointer one. Upstream read it at each call,
+		// so f := v.M; v.n = 5; f() saw 5.
+		var bound reflect.Value
+		if rcvr != nil {
+			bound = bindRecv(rcvr(f), def.types[numRet])
+		}
 		return reflect.MakeFunc(funcType, func(in []reflect.Value) []reflect.Value {
 			// Allocate and init local frame. All values to be settable and addressable.
 			fr := newFrame(f, len(def.types), f.runState())
@@ -1016,24 +1047,7 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 				d = d[numRet:]
 			} else {
 				// Copy method receiver as first argument.
-				src, dest := rcvr(f), d[numRet]
-				sk, dk := src.Kind(), dest.Kind()
-				for {
-					vs, ok := src.Interface().(valueInterface)
-					if !ok {
-						break
-					}
-					src = vs.value
-					sk = src.Kind()
-				}
-				switch {
-				case sk == reflect.Ptr && dk != reflect.Ptr:
-					dest.Set(src.Elem())
-				case sk != reflect.Ptr && dk == reflect.Ptr:
-					dest.Set(src.Addr())
-				default:
-					dest.Set(src)
-				}
+				d[numRet].Set(bound)
 				d = d[numRet+1:]
 			}
 
