@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/juggler-kernel/juggler/internal/leaks"
 	"github.com/juggler-kernel/juggler/internal/tracer"
 )
 
@@ -165,33 +166,14 @@ func (s *Session) Blocked(cell int64) []Goroutine {
 // Describe says, in a sentence a learner can read, which goroutines are
 // blocked: "2 goroutines started at line 3 are still blocked (chan send)".
 func Describe(gs []Goroutine, adverb string) []string {
-	type key struct {
-		line, written int
-		wait          string
-	}
-	counts := map[key]int{}
-	var order []key
-	for _, g := range gs {
-		k := key{g.Line, g.Written, g.Wait}
-		if counts[k] == 0 {
-			order = append(order, k)
+	sites := make([]leaks.Site, len(gs))
+	for i, g := range gs {
+		sites[i] = leaks.Site{Where: fmt.Sprintf("line %d", g.Line), What: "blocked (" + g.Wait + ")"}
+		if g.Written > 0 {
+			sites[i].Where += fmt.Sprintf(" of In [%d]", g.Written)
 		}
-		counts[k]++
 	}
-	var out []string
-	for _, k := range order {
-		n := counts[k]
-		verb, noun := "is", "goroutine"
-		if n > 1 {
-			verb, noun = "are", "goroutines"
-		}
-		where := fmt.Sprintf("line %d", k.line)
-		if k.written > 0 {
-			where += fmt.Sprintf(" of In [%d]", k.written)
-		}
-		out = append(out, fmt.Sprintf("%d %s started at %s %s %sblocked (%s)", n, noun, where, verb, adverb, k.wait))
-	}
-	return out
+	return leaks.Sentences(sites, adverb)
 }
 
 // timers remembers when the timers cells made will fire: a goroutine

@@ -72,22 +72,6 @@ func tickLabel(v, span float64) string {
 	return strconv.FormatFloat(x, 'f', -1, 64) + " " + name
 }
 
-// LeakSentence says that goroutines started by one go statement are still
-// alive, the way the kernel words it everywhere (leak reports, deadlock
-// reports, the trace summary): "1 goroutine started at line 2 is still
-// blocked (chan send)". what is "blocked (chan send)", "running" or
-// "runnable".
-func LeakSentence(n, line int, what string) string {
-	return leakSentence(n, "line "+strconv.Itoa(line), what)
-}
-
-func leakSentence(n int, where, what string) string {
-	if n == 1 {
-		return "1 goroutine started at " + where + " is still " + what + "."
-	}
-	return strconv.Itoa(n) + " goroutines started at " + where + " are still " + what + "."
-}
-
 // waitsOn describes what a goroutine is doing in span s, for sentences:
 // "blocked (chan send)", "running", "runnable".
 func waitsOn(s tracer.Span) string {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/juggler-kernel/juggler/internal/leaks"
 	"github.com/juggler-kernel/juggler/internal/tracer"
 )
 
@@ -84,27 +85,18 @@ func Summary(t *tracer.Trace) string {
 }
 
 // aliveSentences groups goroutines still alive by where they were started
-// and what they wait on, in the order they were created.
+// and what they do, in the order they were created.
 func aliveSentences(alive []*tracer.Goroutine) []string {
-	type key struct {
-		where, what string
-	}
-	var order []key
-	count := map[key]int{}
-	for _, g := range alive {
-		where := "line " + strconv.Itoa(g.Line)
+	sites := make([]leaks.Site, len(alive))
+	for i, g := range alive {
+		sites[i] = leaks.Site{Where: "line " + strconv.Itoa(g.Line), What: waitsOn(g.Last())}
 		if g.Group == tracer.GroupEarlier {
-			where += " of cell " + strconv.FormatInt(g.Cell, 10)
+			sites[i].Where += " of cell " + strconv.FormatInt(g.Cell, 10)
 		}
-		k := key{where, waitsOn(g.Last())}
-		if count[k] == 0 {
-			order = append(order, k)
-		}
-		count[k]++
 	}
-	out := make([]string, len(order))
-	for i, k := range order {
-		out[i] = leakSentence(count[k], k.where, k.what)
+	out := leaks.Sentences(sites, "still ")
+	for i := range out {
+		out[i] += "."
 	}
 	return out
 }

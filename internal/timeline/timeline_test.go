@@ -206,21 +206,6 @@ func TestSummaryPhrases(t *testing.T) {
 	}
 }
 
-func TestLeakSentence(t *testing.T) {
-	for _, tc := range []struct {
-		n, line int
-		what    string
-		want    string
-	}{
-		{1, 2, "blocked (chan send)", "1 goroutine started at line 2 is still blocked (chan send)."},
-		{3, 7, "running", "3 goroutines started at line 7 are still running."},
-	} {
-		if got := LeakSentence(tc.n, tc.line, tc.what); got != tc.want {
-			t.Errorf("got %q, want %q", got, tc.want)
-		}
-	}
-}
-
 func TestDur(t *testing.T) {
 	for _, tc := range []struct {
 		d    time.Duration
