@@ -109,6 +109,9 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			}
 
 		case defineStmt:
+			if err = genericVarInit(interp, sc, n); err != nil { // juggler
+				return false
+			}
 			// Determine type of variables initialized at declaration, so it can be propagated.
 			if n.nleft+n.nright == len(n.child) {
 				// No type was specified on the left hand side, it will resolved at post-order.
@@ -191,6 +194,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 						}
 						n.anc.gen = rangeFunc
 						n.anc.anc.gen = rangeFuncExit
+						n.anc.anc.rangeFunc = true
 						sc.add(sc.getType("int"))
 						ktyp, vtyp = yk, yv
 						if ktyp == nil {
@@ -586,6 +590,12 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 		case ifStmt0, ifStmt1, ifStmt2, ifStmt3:
 			sc = sc.pushBloc()
 
+		case selectStmt:
+			// juggler: break in a select ends the select, as in a switch;
+			// upstream ended the loop around it.
+			sc = sc.pushBloc()
+			sc.loop = n
+
 		case switchStmt, switchIfStmt, typeSwitch:
 			// Make sure default clause is in last position.
 			c := n.lastChild().child
@@ -786,6 +796,10 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					if src.typ.untyped && !dest.typ.untyped {
 						src.typ = dest.typ
 					}
+				case src.action == aRecv && recvIntoInterface(dest, src):
+					// juggler: a concrete value received into an interface
+					// variable takes the assign's conversion; upstream stored
+					// it bare, and the variable's methods then failed.
 				case src.action == aRecv:
 					// Assign by reading from a receiving channel.
 					n.gen = nop
@@ -1115,6 +1129,9 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 				break
 			}
 			n.tnext = n.sym.node
+			if l := n.sym.node.child[1]; l.rangeFunc {
+				n.tnext = l // juggler: ends the yield function, as a plain break
+			}
 
 		case continueStmt:
 			if len(n.child) == 0 {
@@ -1126,6 +1143,9 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 				break
 			}
 			n.tnext = n.sym.node.child[1].lastChild().start
+			if l := n.sym.node.child[1]; l.rangeFunc {
+				n.tnext = l.lastChild() // juggler: ends this yield call, as a plain continue
+			}
 
 		case gotoStmt:
 			if n.sym.node == nil {
@@ -1957,6 +1977,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			}
 
 		case selectStmt:
+			sc = sc.pop() // juggler: see the pre-order
 			wireChild(n)
 			// Move action to block statement, so select node can be an exit point.
 			n.child[0].gen = _select
@@ -1969,6 +1990,17 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 				}
 				var an, pn *node // channel init action nodes
 				if len(c.child) > 0 {
+					if c0 := c.child[0]; (c0.kind == assignStmt || c0.kind == assignXStmt) && len(c0.child) > 1 {
+						// juggler: _select stores a received value only into
+						// variables; upstream dropped it silently for m[k],
+						// s.f, xs[i] or *p.
+						for _, d := range c0.child[:len(c0.child)-1] {
+							if d.kind != identExpr {
+								err = d.cfgErrorf("a select case can receive only into variables: receive into a new variable (case v := <-ch:), then assign it")
+								return
+							}
+						}
+					}
 					switch c0 := c.child[0]; {
 					case c0.kind == exprStmt && len(c0.child) == 1 && c0.child[0].action == aRecv:
 						an = c0.child[0].child[0]
@@ -2233,6 +2265,12 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			case n.rval.IsValid():
 				n.gen = nop
 				n.findex = notInFrame
+			case n.action == aRecv && n.anc.kind == assignStmt && n.anc.action == aAssign && n.anc.nright == 1 &&
+				recvIntoInterface(n.anc.child[childPos(n)-n.anc.nright], n):
+				// juggler: a concrete value received into an interface
+				// variable gets a slot of its own, and the assign converts
+				// it; upstream stored it bare, and its methods then failed.
+				n.findex = sc.add(n.typ)
 			case n.anc.kind == assignStmt && n.anc.action == aAssign && n.anc.nright == 1:
 				dest := n.anc.child[childPos(n)-n.anc.nright]
 				n.typ = dest.typ
@@ -2278,6 +2316,9 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 }
 
 func compDefineX(sc *scope, n *node) error {
+	if err := genericVarInit(n.interp, sc, n); err != nil { // juggler
+		return err
+	}
 	l := len(n.child) - 1
 	types := []*itype{}
 
@@ -3245,6 +3286,10 @@ func btoi(b bool) int {
 // yield function, so such a jump cannot be made.
 func jumpOut(body *node) error {
 	inside := map[string]bool{}
+	// The loop's own label: break and continue on it stay in the loop.
+	if fr := body.anc.anc; fr != nil && fr.anc != nil && fr.anc.kind == labeledStmt {
+		inside[fr.anc.child[0].ident] = true
+	}
 	body.Walk(func(n *node) bool {
 		if n.kind == labeledStmt {
 			inside[n.child[0].ident] = true
@@ -3268,4 +3313,10 @@ func jumpOut(body *node) error {
 		return true
 	}, nil)
 	return err
+}
+
+// juggler: recvIntoInterface tells a receive of a concrete value into an
+// interface variable, which must go through the assign's conversion.
+func recvIntoInterface(dest, recv *node) bool {
+	return dest.typ != nil && recv.typ != nil && isInterface(dest.typ) && !isInterface(recv.typ)
 }

@@ -65,6 +65,9 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 				if isBlank(src) {
 					err = n.cfgErrorf("cannot use _ as value")
 				}
+				if err = genericVarInit(interp, sc, n); err != nil {
+					return false
+				}
 				val := src.rval
 				if n.anc.kind == constDecl {
 					if _, err2 := interp.cfg(n, sc, importPath, pkgName); err2 != nil {
@@ -478,4 +481,68 @@ func equalNodes(a, b []*node) bool {
 		}
 	}
 	return true
+}
+
+// juggler: genericVarInit rejects a var declaration n initialized by a
+// call of a generic function. Upstream never made the call: the variable
+// was left at its zero value (or, at package level, the host crashed). The
+// same initialization written with := works.
+func genericVarInit(interp *Interpreter, sc *scope, n *node) error {
+	if n.anc == nil || n.anc.kind != varDecl || n.nright == 0 {
+		return nil
+	}
+	for i, src := range n.child[len(n.child)-n.nright:] {
+		if callsGeneric(interp, sc, src) {
+			name := n.child[min(i, n.nleft-1)].ident
+			return n.cfgErrorf("var %s is initialized by a call of a generic function, which the interpreter cannot do in a var declaration: write %s := ... instead", name, name)
+		}
+	}
+	return nil
+}
+
+// juggler: callsGeneric tells whether n contains a call of a generic
+// function, outside of func literals.
+func callsGeneric(interp *Interpreter, sc *scope, n *node) bool {
+	found := false
+	n.Walk(func(m *node) bool {
+		if found || m.kind == funcLit {
+			return false
+		}
+		if m.kind == callExpr && len(m.child) > 0 {
+			f := m.child[0]
+			if (f.kind == indexExpr || f.kind == indexListExpr) && len(f.child) > 0 {
+				f = f.child[0] // an explicit instantiation, Id[int]
+			}
+			if t := funcSymType(interp, sc, f); t != nil && isGeneric(t) {
+				found = true
+				return false
+			}
+		}
+		return true
+	}, nil)
+	return found
+}
+
+// juggler: funcSymType is the type of the function f names, Id or
+// slices.Clone, by symbol lookup alone (nodeType is not safe on every
+// callee this early); nil when f names no function.
+func funcSymType(interp *Interpreter, sc *scope, f *node) *itype {
+	switch f.kind {
+	case identExpr:
+		if sym, _, ok := sc.lookup(f.ident); ok && sym.kind == funcSym {
+			return sym.typ
+		}
+	case selectorExpr:
+		if len(f.child) != 2 || f.child[0].kind != identExpr {
+			return nil
+		}
+		sym, _, ok := sc.lookup(f.child[0].ident)
+		if !ok || sym.kind != pkgSym || sym.typ == nil || sym.typ.cat != srcPkgT {
+			return nil
+		}
+		if s, ok := interp.srcPkg[sym.typ.path][f.child[1].ident]; ok && s.kind == funcSym {
+			return s.typ
+		}
+	}
+	return nil
 }

@@ -54,6 +54,7 @@ type node struct {
 	ident      string         // set if node is a var or func
 	redeclared bool           // set if node is a redeclared variable (CFG)
 	meta       interface{}    // meta stores meta information between gta runs, like errors
+	rangeFunc  bool           // juggler: set on the for node of a range over a function
 }
 
 func (n *node) shouldBreak() bool {

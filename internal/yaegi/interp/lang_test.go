@@ -2,6 +2,7 @@ package interp_test
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -125,7 +126,7 @@ func TestMinMaxClearErrors(t *testing.T) {
 		{[]string{"a, b := 1, 2.5", "min(a, b)"}, "mismatched types int (previous argument) and float64 (type of b)"},
 		{[]string{"b := true", "max(b, false)"}, "cannot be ordered"},
 		{[]string{"min()"}, "not enough arguments in call to min"},
-		{[]string{"x := 3", "clear(x)"}, "must be a map or a slice"},
+		{[]string{"x := 3", "clear(x)"}, "invalid argument: x (type int) must be a map or a slice"},
 	} {
 		_, err := evalAll(t, tc.src...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -151,6 +152,11 @@ func TestReceiveInto(t *testing.T) {
 		{"results gathered", []string{"func gather() int { ch := make(chan int); for i := 0; i < 3; i++ { go func(i int) { ch <- i * i }(i) }; out := make([]int, 3); for i := range out { out[i] = <-ch }; return out[0] + out[1] + out[2] }", "gather()"}, "5 int"},
 		{"select on an expression", []string{"func f() int { chs := []chan int{make(chan int, 1)}; chs[0] <- 19; var x int; var ok bool; select { case x, ok = <-chs[0]: _ = ok }; return x }", "f()"}, "19 int"},
 		{"select", []string{"ch := make(chan int, 1)", "ch <- 14", "var x int", "p := &x", "select { case x = <-ch: }", "*p"}, "14 int"},
+		{"a new variable each iteration", []string{`import "fmt"`, "func f() string { ch := make(chan int, 3); ch <- 1; ch <- 2; ch <- 3; var fs []func() int; for i := 0; i < 3; i++ { v := <-ch; fs = append(fs, func() int { return v }) }; return fmt.Sprint(fs[0](), fs[1](), fs[2]()) }", "f()"}, "1 2 3 string"},
+		{"a new variable each iteration, with ok", []string{`import "fmt"`, "func f() string { ch := make(chan int, 3); ch <- 1; ch <- 2; close(ch); var ps []*int; for { v, ok := <-ch; if !ok { break }; ps = append(ps, &v) }; return fmt.Sprint(len(ps), *ps[0], *ps[1]) }", "f()"}, "2 1 2 string"},
+		{"into an interface variable", []string{`import "fmt"`, "type S interface{ String() string }\ntype T int\nfunc (t T) String() string { return fmt.Sprint(\"T\", int(t)) }", "func f() string { ch := make(chan T, 1); ch <- 3; var x S; x = <-ch; return x.String() }", "f()"}, "T3 string"},
+		{"select into _", []string{"func f() int { ch := make(chan int, 1); ch <- 4; select { case _ = <-ch: return 1 }; return 0 }", "f()"}, "1 int"},
+		{"break in a select ends the select", []string{"func f() int { s := 0; ch := make(chan int, 10); for i := 0; i < 10; i++ { ch <- i }; for x := 0; x < 4; x++ { select { case v := <-ch: if v == 1 { break }; s += v; default: }; s += x * 100 }; return s }", "f()"}, "605 int"},
 		{"select with a body", []string{"func f() int { ch := make(chan int, 1); ch <- 15; var x int; select { case x = <-ch: x++ }; return x }", "f()"}, "16 int"},
 		{"select declaring", []string{"func f() int { ch := make(chan int, 1); ch <- 17; x := 1; select { case x := <-ch: _ = x }; return x }", "f()"}, "1 int"},
 		{"select with ok", []string{"func f() (int, bool) { ch := make(chan int, 1); ch <- 18; var x int; var ok bool; select { case x, ok = <-ch: }; return x, ok }", "a, ok := f()", "ok && a == 18"}, "true bool"},
@@ -221,6 +227,8 @@ func TestRangeOverFunc(t *testing.T) {
 		{"defer runs at function end", []string{count, `func f() (out string) { defer func() { out += "!" }(); for x := range Count(2) { defer func(v int) { out += fmt.Sprint(v) }(x) }; return "go" }`, "f()"}, "go10! string"},
 		{"labeled jump within the body", []string{count, "s := 0", "for x := range Count(3) {\nloop:\n\tfor j := 0; j < 5; j++ { if j > x { break loop }; s++ }\n}", "s"}, "6 int"},
 		{"func value", []string{"var seq func(func(int) bool) = func(yield func(int) bool) { yield(5) }", "s := 0", "for x := range seq { s += x }", "s"}, "5 int"},
+		{"continue with the loop's own label", []string{count, "func f() int { s := 0\nouter:\n\tfor x := range Count(3) { for y := 0; y < 3; y++ { if y == 1 { continue outer }; s += x*10 + y } }\n\treturn s }", "f()"}, "30 int"},
+		{"break with the loop's own label", []string{count, "func f() int { s := 0\nouter:\n\tfor x := range Count(5) { for y := 0; y < 3; y++ { if x == 2 { break outer }; s += x*10 + y } }\n\treturn s }", "f()"}, "36 int"},
 		{"in a goroutine", []string{count, "func total() int { ch := make(chan int); go func() { s := 0; for x := range Count(4) { s += x }; ch <- s }(); return <-ch }", "total()"}, "6 int"},
 	})
 }
@@ -234,6 +242,9 @@ func TestDefer(t *testing.T) {
 		{"closure sees the loop variable copy", []string{`func f() (out string) { for _, x := range []int{0, 1} { x := x; defer func() { out += fmt.Sprint(x) }() }; return "go" }`, "f()"}, "go10 string"},
 		{"named result set after defer", []string{"func g() (n int) { defer func() { n *= 2 }(); n = 3; return n }", "g()"}, "6 int"},
 		{"named result set by return", []string{"func g() (n int) { defer func() { n += 1 }(); return 5 }", "g()"}, "6 int"},
+		{"deferred method's receiver", []string{"type R struct{ name string; log *[]string }\nfunc (r *R) Close() { *r.log = append(*r.log, r.name) }", "func f() string { var log []string; func() { for _, n := range []string{\"a\", \"b\", \"c\"} { r := &R{n, &log}; defer r.Close() } }(); return fmt.Sprint(log) }", "f()"}, "[c b a] string"},
+		{"recovered value as itself", []string{`import "errors"`, `func f() (r string) { defer func() { r = recover().(error).Error() }(); panic(errors.New("E")) }`, "f()"}, "E string"},
+		{"recovered string", []string{`func f() (r string) { defer func() { r = recover().(string) }(); panic("boom") }`, "f()"}, "boom string"},
 		{"recover into a named error", []string{`func safe() (err error) { defer func() { if r := recover(); r != nil { err = fmt.Errorf("recovered: %v", r) } }(); panic("boom") }`, "safe().Error()"}, "recovered: boom string"},
 	})
 }
@@ -267,4 +278,59 @@ func TestMethodValues(t *testing.T) {
 		{"addressable value, pointer method", []string{ptr, "func g() int { v := T{1}; f := v.Inc; f(); f(); return v.n }", "g()"}, "3 int"},
 		{"deferred method", []string{val, "func g() (out int) { v := T{1}; defer func() { out = v.n }(); v.n = 7; return 0 }", "g()"}, "7 int"},
 	})
+}
+
+// juggler: what the fork rejects instead of doing wrong.
+func TestRejected(t *testing.T) {
+	for _, tc := range []struct {
+		src  []string
+		want string
+	}{
+		{[]string{"func Id[T any](x T) T { return x }", "var g = Id(3)"}, "var g is initialized by a call of a generic function"},
+		{[]string{"func Id[T any](x T) T { return x }", "func f() int { var g = Id[int](3); return g }"}, "var g is initialized by a call of a generic function"},
+		{[]string{`import "slices"`, "var ys = slices.Clone([]int{1})"}, "var ys is initialized by a call of a generic function"},
+		{[]string{"func f() { m := map[string]int{}; ch := make(chan int, 1); ch <- 1; select { case m[\"k\"] = <-ch: } }"}, "a select case can receive only into variables"},
+	} {
+		_, err := evalAll(t, tc.src...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one saying %q", strings.Join(tc.src, "; "), err, tc.want)
+		}
+	}
+}
+
+// juggler: results given as ResultInterfaces, nil ones included.
+func TestResultInterfaces(t *testing.T) {
+	stringer := reflect.TypeFor[fmt.Stringer]()
+	for _, tc := range []struct {
+		name string
+		src  []string
+		want string
+	}{
+		{"String of a value", []string{"type T int\nfunc (t T) String() string { return \"T!\" }", "T(1)"}, "T!"},
+		{"nil interface", []string{"type S interface{ String() string }", "var s S", "s"}, "<nil>"},
+		{"nil interface from a func", []string{"type S interface{ String() string }\nfunc get() S { return nil }", "get()"}, "<nil>"},
+		{"interface holding a nil pointer", []string{"type S interface{ String() string }\ntype P struct{}\nfunc (p *P) String() string { return \"P\" }\nfunc get() S { var p *P; return p }", "get()"}, "<nil>"},
+		{"interface value", []string{"type Sh interface{ Area() int }\ntype Sq struct{ N int }\nfunc (s Sq) Area() int { return s.N * s.N }", "var sh Sh = Sq{3}", "sh"}, "{3}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			i := interp.New(interp.Options{ResultInterfaces: []reflect.Type{stringer}})
+			if err := i.Use(stdlib.Symbols); err != nil {
+				t.Fatal(err)
+			}
+			var v reflect.Value
+			var err error
+			for _, src := range tc.src {
+				if v, err = i.Eval(src); err != nil {
+					t.Fatalf("%s: %v", src, err)
+				}
+			}
+			got := "<nil>"
+			if v.IsValid() && v.CanInterface() {
+				got = fmt.Sprint(v.Interface())
+			}
+			if got != tc.want {
+				t.Errorf("result = %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

@@ -909,6 +909,11 @@ func _recover(n *node) {
 		if anc.origin != nil {
 			anc = anc.origin // juggler: a deferred func literal's frame
 		}
+		// juggler: an interpreted panic(v) panics with v's reflect.Value;
+		// recover gives v itself, so that r.(string) and r.(error) work.
+		if rv, ok := anc.recovered.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+			anc.recovered = rv.Interface()
+		}
 		if anc.recovered == nil {
 			// TODO(mpl): maybe we don't need that special case, and we're just forgetting to unwrap the valueInterface somewhere else.
 			if isEmptyInterface(n.typ) {
@@ -1129,6 +1134,9 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 		// right for finding methods but made the wrapped value of
 		// Page{Title: "hi"} the string "hi".
 		held := unbox(v)
+		if !held.IsValid() || held.Kind() == reflect.Ptr && held.IsNil() {
+			return reflect.New(typ).Elem() // a nil interface, as for a nil pointer above
+		}
 		v = getConcreteValue(v)
 		w := reflect.New(wrap).Elem()
 		w.Field(0).Set(held)
@@ -3703,6 +3711,7 @@ func recv(n *node) {
 	tnext := getExec(n.tnext)
 	i := n.findex
 	l := n.level
+	define := n.anc != nil && n.anc.kind == defineStmt // juggler: see storeRecv
 
 	if n.interp.cancelChan {
 		// Cancellable channel read
@@ -3712,7 +3721,7 @@ func recv(n *node) {
 				// Fast: channel read doesn't block
 				ch := value(f)
 				if r, ok := ch.TryRecv(); ok {
-					storeRecv(getFrame(f, l), i, r)
+					storeRecv(getFrame(f, l), i, r, define)
 					if r.Bool() {
 						return tnext
 					}
@@ -3737,7 +3746,7 @@ func recv(n *node) {
 				// Fast: channel read doesn't block
 				ch := value(f)
 				if r, ok := ch.TryRecv(); ok {
-					storeRecv(getFrame(f, l), i, r)
+					storeRecv(getFrame(f, l), i, r, define)
 					return tnext
 				}
 				// Slow: channel is blocked, allow cancel
@@ -3749,7 +3758,7 @@ func recv(n *node) {
 				if chosen == 0 {
 					return nil
 				}
-				storeRecv(getFrame(f, l), i, r)
+				storeRecv(getFrame(f, l), i, r, define)
 				return tnext
 			}
 		}
@@ -3759,7 +3768,7 @@ func recv(n *node) {
 			fnext := getExec(n.fnext)
 			n.exec = func(f *frame) bltn {
 				if r, _ := value(f).Recv(); r.Bool() {
-					storeRecv(getFrame(f, l), i, r)
+					storeRecv(getFrame(f, l), i, r, define)
 					return tnext
 				}
 				return fnext
@@ -3768,7 +3777,7 @@ func recv(n *node) {
 			i := n.findex
 			n.exec = func(f *frame) bltn {
 				r, _ := value(f).Recv()
-				storeRecv(getFrame(f, l), i, r)
+				storeRecv(getFrame(f, l), i, r, define)
 				return tnext
 			}
 		}
@@ -3780,13 +3789,20 @@ func recv(n *node) {
 // s.f = <-ch, return <-ch, a named result), so the value is stored into
 // it. Upstream replaced the slot, which lost the value for everything that
 // held the destination: a pointer to x, the slice, the struct, the caller
-// waiting for the result (or failed with "unaddressable value").
-func storeRecv(f *frame, i int, r reflect.Value) {
-	if d := f.data[i]; d.CanSet() && r.Type().AssignableTo(d.Type()) {
-		d.Set(r)
+// waiting for the result (or failed with "unaddressable value"). A
+// definition (v := <-ch) makes a new variable, which closures made in
+// earlier iterations must not see: it gets a fresh slot, as assign gives.
+func storeRecv(f *frame, i int, r reflect.Value, define bool) {
+	d := f.data[i]
+	if !d.CanSet() || !r.Type().AssignableTo(d.Type()) {
+		f.data[i] = r
 		return
 	}
-	f.data[i] = r
+	if define {
+		d = reflect.New(d.Type()).Elem()
+		f.data[i] = d
+	}
+	d.Set(r)
 }
 
 func recv2(n *node) {
@@ -3794,6 +3810,17 @@ func recv2(n *node) {
 	vres := genValue(n.anc.child[0]) // result
 	vok := genValue(n.anc.child[1])  // status
 	tnext := getExec(n.tnext)
+	if res := n.anc.child[0]; n.anc.kind == defineXStmt && res.kind == identExpr && !isBlank(res) {
+		// juggler: v, ok := <-ch makes a new v, which what an earlier
+		// iteration captured (&v, a closure) must not see change.
+		l, i := res.level, res.findex
+		vres = func(f *frame) reflect.Value {
+			fr := getFrame(f, l)
+			v := reflect.New(fr.data[i].Type()).Elem()
+			fr.data[i] = v
+			return v
+		}
+	}
 
 	if n.interp.cancelChan {
 		// Cancellable channel read
@@ -3980,10 +4007,13 @@ func _select(n *node) {
 			}
 			chans[i], assigned[i], ok[i], cases[i].Dir = clauseChanDir(c0)
 			chanValues[i] = genValue(chans[i])
-			if assigned[i] != nil {
+			// juggler: `_` receives nothing (upstream set whatever slot it
+			// resolved to: "value of type int is not assignable to type
+			// chan int").
+			if assigned[i] != nil && !isBlank(assigned[i]) {
 				assignedValues[i] = genValue(assigned[i])
 			}
-			if ok[i] != nil {
+			if ok[i] != nil && !isBlank(ok[i]) {
 				okValues[i] = genValue(ok[i])
 			}
 		case c0.kind == exprStmt && len(c0.child) == 1 && c0.child[0].action == aRecv:
@@ -4022,9 +4052,9 @@ func _select(n *node) {
 		}
 		if cases[j].Dir == reflect.SelectRecv && assignedValues[j] != nil {
 			assignedValues[j](f).Set(v)
-			if ok[j] != nil {
-				okValues[j](f).SetBool(s)
-			}
+		}
+		if cases[j].Dir == reflect.SelectRecv && okValues[j] != nil {
+			okValues[j](f).SetBool(s)
 		}
 		return clause[j]
 	}

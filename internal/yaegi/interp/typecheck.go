@@ -819,7 +819,7 @@ func (check typecheck) builtin(name string, n *node, child []*node, ellipsis boo
 		// juggler: Go 1.21's clear.
 		p := params[0]
 		if k := p.Type().TypeOf().Kind(); k != reflect.Map && k != reflect.Slice {
-			return p.nod.cfgErrorf("invalid argument: %s (type %s) must be a map or a slice", name, p.Type().id())
+			return p.nod.cfgErrorf("invalid argument: %s (type %s) must be a map or a slice", nodeText(p.nod), p.Type().id())
 		}
 	case bltnClose:
 		p := params[0]

@@ -262,6 +262,9 @@ func genValueInterface(n *node) func(*frame) reflect.Value {
 // juggler: unbox returns the value inside yaegi's valueInterface boxes.
 func unbox(v reflect.Value) reflect.Value {
 	for {
+		if !v.IsValid() || !v.CanInterface() {
+			return v
+		}
 		vi, ok := v.Interface().(valueInterface)
 		if !ok {
 			return v
