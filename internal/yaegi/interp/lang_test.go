@@ -243,6 +243,7 @@ func TestDefer(t *testing.T) {
 		{"named result set after defer", []string{"func g() (n int) { defer func() { n *= 2 }(); n = 3; return n }", "g()"}, "6 int"},
 		{"named result set by return", []string{"func g() (n int) { defer func() { n += 1 }(); return 5 }", "g()"}, "6 int"},
 		{"deferred method's receiver", []string{"type R struct{ name string; log *[]string }\nfunc (r *R) Close() { *r.log = append(*r.log, r.name) }", "func f() string { var log []string; func() { for _, n := range []string{\"a\", \"b\", \"c\"} { r := &R{n, &log}; defer r.Close() } }(); return fmt.Sprint(log) }", "f()"}, "[c b a] string"},
+		{"deferred interface method in a loop", []string{"type Closer interface{ Close() }\ntype R struct{ name string; log *string }\nfunc (r *R) Close() { *r.log += r.name }", "func f() string { var log string; func() { for _, n := range []string{\"a\", \"b\"} { var c Closer = &R{n, &log}; defer c.Close() } }(); return log }", "f()"}, "ba string"},
 		{"recovered value as itself", []string{`import "errors"`, `func f() (r string) { defer func() { r = recover().(error).Error() }(); panic(errors.New("E")) }`, "f()"}, "E string"},
 		{"recovered string", []string{`func f() (r string) { defer func() { r = recover().(string) }(); panic("boom") }`, "f()"}, "boom string"},
 		{"recover into a named error", []string{`func safe() (err error) { defer func() { if r := recover(); r != nil { err = fmt.Errorf("recovered: %v", r) } }(); panic("boom") }`, "safe().Error()"}, "recovered: boom string"},

@@ -958,10 +958,10 @@ func bindRecv(src reflect.Value, rt reflect.Type) reflect.Value {
 			}
 		}
 		return src.Addr()
-	case dk != reflect.Ptr:
-		return snapshot(src)
 	}
-	return src
+	// A copy of the value, or of the pointer: src may be a frame slot the
+	// code overwrites next (in the next iteration of a loop).
+	return snapshot(src)
 }
 
 // juggler: snapshot copies a deferred call's argument: Go evaluates the
@@ -1330,7 +1330,9 @@ func call(n *node) {
 				c.origin = f // where recover finds the panic
 				val[0] = value(c)
 			} else {
-				val[0] = value(f)
+				// juggler: a copy, not the slot the function value was
+				// computed into, which the next iteration overwrites.
+				val[0] = snapshot(value(f))
 			}
 			for i, v := range values {
 				val[i+1] = snapshot(v(f))
