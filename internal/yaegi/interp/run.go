@@ -205,11 +205,18 @@ func panicFunc(s *scope) string {
 func runCfg(n *node, f *frame, funcNode, callNode *node) {
 	var exec bltn
 	defer func() {
+		rec := recover()
 		f.mutex.Lock()
-		f.recovered = recover()
-		for _, val := range f.deferred {
+		f.recovered = rec
+		deferred := f.deferred
+		f.mutex.Unlock()
+		// juggler: the deferred calls run without the frame's lock. A
+		// closure made in this frame takes it when it returns (getFunc),
+		// so a deferred call of one deadlocked upstream.
+		for _, val := range deferred {
 			val[0].Call(val[1:])
 		}
+		f.mutex.Lock()
 		if f.recovered != nil {
 			oNode := originalExecNode(n, exec)
 			if oNode == nil {
