@@ -182,6 +182,8 @@ func Describe(gs []Goroutine, adverb string) []string {
 type timers struct {
 	until   atomic.Int64 // unix nanoseconds of the last expiry
 	forever atomic.Bool  // a ticker exists
+	// stderr receives the panics of AfterFunc callbacks.
+	stderr io.Writer
 }
 
 func (t *timers) note(d time.Duration) {
@@ -209,7 +211,17 @@ func (t *timers) symbols() map[string]map[string]reflect.Value {
 			}),
 			"AfterFunc": reflect.ValueOf(func(d time.Duration, f func()) *time.Timer {
 				t.note(d)
-				return time.AfterFunc(d, f)
+				// The callback runs on a goroutine of the runtime's, where
+				// a panic would end the worker: report it instead, as for
+				// the goroutines cells start.
+				return time.AfterFunc(d, func() {
+					defer func() {
+						if r := recover(); r != nil {
+							_, _ = fmt.Fprintf(t.stderr, "panic in a time.AfterFunc callback: %v\n", panicText(r)) // nothing to do if stderr is gone
+						}
+					}()
+					f()
+				})
 			}),
 			"Tick": reflect.ValueOf(func(d time.Duration) <-chan time.Time {
 				t.forever.Store(true)

@@ -170,7 +170,7 @@ func New(o Options) (*Session, error) {
 	tw := &traceWriter{w: o.Stderr}
 	s := &Session{opts: o, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}, perCell: map[int64]int{}}
-	s.timers = &timers{}
+	s.timers = &timers{stderr: o.Stderr}
 	s.stops = map[int64]chan struct{}{}
 	in, err := s.newInterp()
 	if err != nil {

@@ -489,6 +489,8 @@ func TestOwnTypesShowRich(t *testing.T) {
 		{"Error", []string{myErr, `E{"e"}`}, map[string]any{render.Plain: "failed: e"}},
 		{"error result", []string{myErr, "fail()"}, map[string]any{render.Plain: "failed: f"}},
 		{"interface value", []string{shape, "var sh Shape = Sq{2}\nsh"}, map[string]any{render.Plain: "{S:2}"}},
+		{"nil interface value", []string{shape, "var sh Shape\nsh"}, map[string]any{render.Plain: "nil"}},
+		{"a String that panics", []string{"type Bad struct{}\nfunc (Bad) String() string { panic(\"bad\") }", "Bad{}"}, map[string]any{render.Plain: "%!v(PANIC=String method: bad)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _, _, _ := newSession(t)
@@ -510,6 +512,35 @@ func TestOwnTypesShowRich(t *testing.T) {
 	}
 	if len(rec.displays) != 1 || rec.displays[0].Data[render.HTML] != "<b>made</b>" {
 		t.Errorf("display.Value of an own type: displays = %+v", rec.displays)
+	}
+}
+
+// A defer in a cell's own statements runs once, when the cell ends.
+func TestCellDefer(t *testing.T) {
+	s, out, _, _ := newSession(t)
+	if _, err := run(t, s, "n := 0\ndefer func() { n++ }()\ndefer fmt.Println(\"deferred\")\nfmt.Println(\"body\")", "fmt.Println(\"next\")", "var mu sync.Mutex\nmu.Lock()\ndefer mu.Unlock()"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := run(t, s, "n"); err != nil || got != "1" {
+		t.Errorf("n = %s, %v; want 1: the deferred func ran once", got, err)
+	}
+	if got := out.String(); got != "body\ndeferred\nnext\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
+
+// A panic in a time.AfterFunc callback, which runs on a goroutine the
+// runtime starts, is reported like a goroutine's; the session goes on.
+func TestAfterFuncPanic(t *testing.T) {
+	s, _, errOut, _ := newSession(t)
+	if _, err := run(t, s, "kept := 5\ntime.AfterFunc(time.Millisecond, func() { panic(\"late\") })\ntime.Sleep(50 * time.Millisecond)"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut.String(), "panic in a time.AfterFunc callback: late") {
+		t.Errorf("stderr = %q", errOut.String())
+	}
+	if got, err := run(t, s, "kept"); err != nil || got != "5" {
+		t.Errorf("kept = %s, %v", got, err)
 	}
 }
 

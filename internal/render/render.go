@@ -45,17 +45,26 @@ type Wrapped interface {
 // richest representation the value offers.
 func Value(v any) map[string]any {
 	data := map[string]any{Plain: Text(v)}
+	// The methods are the user's code: one that panics leaves text/plain
+	// alone, saying so, as fmt does.
+	rich := func(mime, method string, f func() string) {
+		if out, panicked := guard(method, f); panicked {
+			data[Plain] = out
+		} else {
+			data[mime] = out
+		}
+	}
 	switch x := v.(type) {
 	case HTMLer:
-		data[HTML] = x.HTML()
+		rich(HTML, "HTML", x.HTML)
 	case Markdowner:
-		data[Markdown] = x.Markdown()
+		rich(Markdown, "Markdown", x.Markdown)
 	case SVGer:
-		data[SVG] = x.SVG()
+		rich(SVG, "SVG", x.SVG)
 	case PNGer:
-		data[PNG] = base64.StdEncoding.EncodeToString(x.PNG())
+		rich(PNG, "PNG", func() string { return base64.StdEncoding.EncodeToString(x.PNG()) })
 	case JPEGer:
-		data[JPEG] = base64.StdEncoding.EncodeToString(x.JPEG())
+		rich(JPEG, "JPEG", func() string { return base64.StdEncoding.EncodeToString(x.JPEG()) })
 	case image.Image:
 		if b, err := EncodePNG(x); err == nil {
 			data[PNG] = b
@@ -100,11 +109,13 @@ func Text(v any) string {
 	case nil:
 		return "nil"
 	case error:
-		return x.Error()
+		out, _ := guard("Error", x.Error)
+		return out
 	case string:
 		return strconv.Quote(x)
 	case fmt.Stringer:
-		return x.String()
+		out, _ := guard("String", x.String)
+		return out
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
@@ -116,4 +127,15 @@ func Text(v any) string {
 		return rv.Type().String()
 	}
 	return fmt.Sprintf("%+v", v)
+}
+
+// guard calls f, a method of a shown value, and turns a panic in it into
+// fmt's wording for one: "%!v(PANIC=String method: boom)".
+func guard(method string, f func() string) (out string, panicked bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, panicked = fmt.Sprintf("%%!v(PANIC=%s method: %v)", method, r), true
+		}
+	}()
+	return f(), false
 }

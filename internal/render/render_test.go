@@ -49,3 +49,18 @@ func TestValues(t *testing.T) {
 		t.Errorf("image not rendered as PNG: %v", Value(img))
 	}
 }
+
+type panicky struct{}
+
+func (panicky) String() string { panic("bad") }
+func (panicky) HTML() string   { panic("worse") }
+
+func TestPanickingMethods(t *testing.T) {
+	got := Value(panicky{})
+	if got[Plain] != "%!v(PANIC=HTML method: worse)" || got[HTML] != nil {
+		t.Errorf("Value = %v", got)
+	}
+	if got := Text(panicky{}); got != "%!v(PANIC=String method: bad)" {
+		t.Errorf("Text = %q", got)
+	}
+}

@@ -2367,7 +2367,17 @@ func compDefineX(sc *scope, n *node) error {
 		} else {
 			n.child[l].gen = typeAssertLong
 		}
-		types = append(types, n.child[l].child[1].typ, sc.getType("bool"))
+		at := n.child[l].child[1].typ
+		if at == nil {
+			// juggler: at top level, gta comes here before the type is
+			// compiled; upstream added a nil type ("nil type" panic).
+			t, err := nodeType(n.interp, sc, n.child[l].child[1])
+			if err != nil {
+				return err
+			}
+			at = t
+		}
+		types = append(types, at, sc.getType("bool"))
 		n.gen = nop
 
 	case unaryExpr:

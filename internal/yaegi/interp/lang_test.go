@@ -336,3 +336,17 @@ func TestResultInterfaces(t *testing.T) {
 		})
 	}
 }
+
+// juggler: fmt sees a cell's own error types; a comma-ok assertion on a nil
+// interface is false.
+func TestErrorsAndAssertions(t *testing.T) {
+	const myErr = "type E struct{ M string }\nfunc (e E) Error() string { return \"E:\" + e.M }"
+	runLangCases(t, []string{`import "fmt"`}, []langCase{
+		{"fmt prints Error", []string{myErr, `fmt.Sprint(E{"x"})`}, "E:x string"},
+		{"fmt.Errorf wraps it", []string{myErr, `fmt.Errorf("w: %w", E{"x"}).Error()`}, "w: E:x string"},
+		{"Error before String", []string{"type S struct{}\nfunc (S) Error() string { return \"err\" }\nfunc (S) String() string { return \"str\" }", "fmt.Sprint(S{})"}, "err string"},
+		{"comma-ok on nil any, top level", []string{"var r any", "_, ok := r.(error)", "ok"}, "false bool"},
+		{"comma-ok on nil any, in a func", []string{"func f() bool { var r any; _, ok := r.(error); return ok }", "f()"}, "false bool"},
+		{"recover handler when nothing panicked", []string{`func f() (s string) { defer func() { if err, ok := recover().(error); ok { s = err.Error() } else { s = "none" } }(); return }`, "f()"}, "none string"},
+	})
+}

@@ -187,9 +187,7 @@ func (interp *Interpreter) execute(p *Program, r *runState) (res reflect.Value, 
 	} else if res.IsValid() && res.CanInterface() {
 		// juggler: a value of an interpreted interface type comes back as
 		// its dynamic value, not in yaegi's internal box.
-		if v := unbox(res); v.IsValid() {
-			res = v
-		}
+		res = unbox(res) // invalid for a nil interface: no value, as for nil
 	}
 
 	// If result is an interpreter node, wrap it in a runtime callable function.

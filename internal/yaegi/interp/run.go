@@ -209,6 +209,10 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 		f.mutex.Lock()
 		f.recovered = rec
 		deferred := f.deferred
+		// juggler: each deferred call runs once. The global frame outlives
+		// the evaluation that ran its top-level statements, and upstream
+		// ran its defers again at the end of every later evaluation.
+		f.deferred = nil
 		f.mutex.Unlock()
 		// juggler: the deferred calls run without the frame's lock. A
 		// closure made in this frame takes it when it returns (getFunc),
@@ -436,7 +440,9 @@ func typeAssert(n *node, withResult, withOk bool) {
 				leftType = val.node.typ.rtype
 			} else {
 				v = v.Elem()
-				leftType = v.Type()
+				if v.IsValid() { // juggler: a nil interface has no type to take
+					leftType = v.Type()
+				}
 				ok = true
 			}
 			ok = v.IsValid()
@@ -1589,6 +1595,11 @@ func callBin(n *node) {
 			switch {
 			case isEmptyInterface(c.typ):
 				values = append(values, genValue(c))
+			case isInterfaceSrc(c.typ) && getMapType != nil && getMapType(c.typ) != nil:
+				// juggler: an interface value (var err error = E{}) goes
+				// to fmt as the interface it implements, like a concrete
+				// value does, so fmt sees its Error or String.
+				values = append(values, genInterfaceWrapper(c, getMapType(c.typ)))
 			case isInterfaceSrc(c.typ):
 				values = append(values, genValueInterfaceValue(c))
 			case isFuncSrc(c.typ):

@@ -112,7 +112,7 @@ func (interp *Interpreter) Use(values Exports) error {
 		if k == "." && v["MapTypes"].IsValid() {
 			// Use mapping for special interface wrappers.
 			for kk, vv := range v["MapTypes"].Interface().(map[reflect.Value][]reflect.Type) {
-				interp.mapTypes[kk] = vv
+				interp.mapTypes[kk] = withError(vv)
 			}
 			continue
 		}
@@ -159,6 +159,24 @@ func (interp *Interpreter) Use(values Exports) error {
 		}
 	}
 	return nil
+}
+
+// juggler: withError adds error before fmt.Stringer to a list of interfaces
+// a host function sees interpreted values as. Upstream's list for fmt and
+// log leaves error out, so fmt.Println(e) printed the fields of a cell's own
+// error type instead of its Error(); fmt, like Go's, prefers Error to String.
+func withError(types []reflect.Type) []reflect.Type {
+	stringer, errType := reflect.TypeOf((*fmt.Stringer)(nil)).Elem(), reflect.TypeOf((*error)(nil)).Elem()
+	for i, t := range types {
+		if t == errType {
+			return types
+		}
+		if t == stringer {
+			out := append(append(append([]reflect.Type{}, types[:i]...), errType), types[i:]...)
+			return out
+		}
+	}
+	return types
 }
 
 // juggler: slicesSortSource completes package slices; see the file.
