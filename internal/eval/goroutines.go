@@ -24,6 +24,8 @@ type Goroutine struct {
 	// Written is the execution count of the cell the go statement is in,
 	// when that is not the cell that ran it (a func from an earlier cell).
 	Written int
+	// Count is the execution count of the cell that ran it.
+	Count   int
 	Started time.Time
 	// Wait is what it waits on ("chan send", "sleep", ...), filled in by
 	// the reports that look at the runtime.
@@ -78,7 +80,7 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 	cell := g.callerCell()
 	g.mu.Lock()
 	g.next++
-	gr := &Goroutine{ID: g.next, Cell: cell, Line: line, Started: time.Now()}
+	gr := &Goroutine{ID: g.next, Cell: cell, Line: line, Started: time.Now(), Count: int(g.count.Load())}
 	if written > 0 && int64(written) != g.count.Load() {
 		gr.Written = written
 		fn += fmt.Sprintf(" (In [%d])", written)
@@ -165,12 +167,18 @@ func (s *Session) Blocked(cell int64) []Goroutine {
 
 // Describe says, in a sentence a learner can read, which goroutines are
 // blocked: "2 goroutines started at line 3 are still blocked (chan send)".
-func Describe(gs []Goroutine, adverb string) []string {
+// now is the execution count of the cell running now: a go statement in
+// another cell is named with it ("line 3 of In [2]").
+func Describe(gs []Goroutine, adverb string, now int) []string {
 	sites := make([]leaks.Site, len(gs))
 	for i, g := range gs {
 		sites[i] = leaks.Site{Where: fmt.Sprintf("line %d", g.Line), What: "blocked (" + g.Wait + ")"}
-		if g.Written > 0 {
-			sites[i].Where += fmt.Sprintf(" of In [%d]", g.Written)
+		written := g.Written
+		if written == 0 {
+			written = g.Count
+		}
+		if written > 0 && written != now {
+			sites[i].Where += fmt.Sprintf(" of In [%d]", written)
 		}
 	}
 	return leaks.Sentences(sites, adverb)
@@ -286,12 +294,12 @@ func (s *Session) deadlock() (flow string, blocked []Goroutine, ok bool) {
 }
 
 // DeadlockError is the error of a cell that deadlocked.
-func deadlockError(flow string, blocked []Goroutine) *Error {
+func deadlockError(flow string, blocked []Goroutine, now int) *Error {
 	lines := []string{"all goroutines are asleep - deadlock!"}
 	if flow != "" {
 		lines = append(lines, fmt.Sprintf("the cell is blocked (%s)", flow))
 	}
-	lines = append(lines, Describe(blocked, "")...)
+	lines = append(lines, Describe(blocked, "", now)...)
 	msg := strings.Join(lines, "\n")
 	tb := []string{"Deadlock: " + lines[0]}
 	for _, l := range lines[1:] {
@@ -335,7 +343,7 @@ func (s *Session) watch(ctx context.Context, cancel context.CancelCauseFunc) {
 			continue
 		}
 		if seen++; seen >= deadlockTimes {
-			cancel(deadlockError(flow, blocked))
+			cancel(deadlockError(flow, blocked, int(s.goroutines.count.Load())))
 			return
 		}
 	}

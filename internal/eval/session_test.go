@@ -359,7 +359,7 @@ func TestBlockedReport(t *testing.T) {
 	if _, err := run(t, s, "ch := make(chan int)\ngo func() { ch <- 1 }()\ngo func() { ch <- 2 }()\ngo func() { time.Sleep(50 * time.Millisecond) }()"); err != nil {
 		t.Fatal(err)
 	}
-	got := Describe(s.Blocked(1), "still ")
+	got := Describe(s.Blocked(1), "still ", 1)
 	if len(got) != 1 || got[0] != "1 goroutine started at line 2 is still blocked (chan send)" && got[0] != "1 goroutine started at line 3 is still blocked (chan send)" {
 		// Both sends are blocked; they are on different lines.
 		if len(got) != 2 {
@@ -590,8 +590,20 @@ func TestGoroutineOfEarlierCell(t *testing.T) {
 	if _, err := run(t, s, "ch := make(chan int)\nfunc send() {\n\tgo func() { ch <- 1 }()\n}", "send()"); err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(Describe(s.Blocked(2), "still "), "\n")
+	got := strings.Join(Describe(s.Blocked(2), "still ", 2), "\n")
 	if got != "1 goroutine started at line 3 of In [1] is still blocked (chan send)" {
 		t.Errorf("report = %q", got)
+	}
+}
+
+// A deadlock report names the cell of a goroutine an earlier cell started.
+func TestDeadlockNamesEarlierCell(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	// The channel is a local: a goroutine that reads a global while a
+	// later cell compiles is a data race inside yaegi, which -race reports.
+	_, err := run(t, s, "func() {\n\tch := make(chan int)\n\tgo func() { ch <- 1 }()\n}()", "<-make(chan int)")
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "Deadlock" || !strings.Contains(e.Value, "1 goroutine started at line 3 of In [1] is blocked (chan send)") {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -175,7 +175,7 @@ func (w *worker) runCell(sess *eval.Session, req wire.Request) {
 		fmt.Fprintf(w.stderr, "note: %s\n", n)
 	}
 	if err == nil {
-		if notes := eval.Describe(sess.Blocked(req.ID), "still "); len(notes) > 0 {
+		if notes := eval.Describe(sess.Blocked(req.ID), "still ", req.Count); len(notes) > 0 {
 			// A goroutine left blocked is a leak more often than not; say
 			// so where the cell's output is.
 			fmt.Fprintf(w.stderr, "note: %s\n", strings.Join(notes, "\nnote: "))
