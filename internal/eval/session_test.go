@@ -383,6 +383,7 @@ func TestRedefinition(t *testing.T) {
 		{"const seen by funcs", []string{"const k = 2", "func times(x int) int { return x * k }", "const k = 3", "times(5)"}, "15"},
 		{"values of the redefined type's neighbours kept", []string{"type P struct{ X int }", "m := map[string]P{\"a\": {4}}", "pp := &P{5}", "s := []string{\"x\"}",
 			"func (p P) Twice() int { return 2 * p.X }", "func (p P) Twice() int { return 3 * p.X }", "m[\"a\"].Twice() + pp.Twice() + len(s)"}, "28"},
+		{"values made by calls kept", []string{"type P struct{ X int }\nfunc mk() P { return P{5} }", "p := mk()\nps := []*P{&p}", "func (p P) Double() int { return 2 * p.X }", "p.Double() + ps[0].X"}, "15"},
 		{"same code rerun is not a redefinition", []string{"func f() int { return 1 }", "x := 5", "func f() int { return 1 }", "x"}, "5"},
 	})
 }

@@ -165,6 +165,9 @@ func (s *Session) rebuild(ctx context.Context, st store, newVars []cell.Var) err
 	if err != nil {
 		return err
 	}
+	// The old interpreter can name the types reflect cannot (the cells'
+	// own struct types): p := mk() is declared again as var p P.
+	oldTypes := s.in.GlobalTypes()
 	type carried struct {
 		name string
 		val  reflect.Value
@@ -178,6 +181,9 @@ func (s *Session) rebuild(ctx context.Context, st store, newVars []cell.Var) err
 			continue
 		}
 		typ := v.Type
+		if typ == "" {
+			typ = oldTypes[v.Name]
+		}
 		if typ == "" {
 			typ = typeExpr(ov.Type())
 		}

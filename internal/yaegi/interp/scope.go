@@ -4,6 +4,7 @@ import (
 	"log"
 	"reflect"
 	"strconv"
+	"strings"
 )
 
 // A sKind represents the kind of symbol.
@@ -250,4 +251,41 @@ func (interp *Interpreter) Globals() map[string]reflect.Value {
 	}
 
 	return syms
+}
+
+// juggler: GlobalTypes returns the types of package main's variables as Go
+// source written in package main ("P", "[]P", "map[string]*P"), for a host
+// that must declare them again in a new interpreter: reflect cannot name
+// the types the interpreter builds for the package's own struct types.
+// Variables whose type has no such form are left out.
+func (interp *Interpreter) GlobalTypes() map[string]string {
+	out := map[string]string{}
+	interp.mutex.RLock()
+	defer interp.mutex.RUnlock()
+	for n, s := range interp.srcPkg["main"] {
+		if s.kind != varSym || s.typ == nil {
+			continue
+		}
+		if src := typeSource(s.typ); src != "" {
+			out[n] = src
+		}
+	}
+	return out
+}
+
+// juggler: typeSource writes t as Go source in package main, or "".
+func typeSource(t *itype) (src string) {
+	defer func() {
+		if recover() != nil {
+			src = "" // an id yaegi cannot make for an incomplete type
+		}
+	}()
+	if t.incomplete || t.cat == nilT || t.cat == builtinT || t.cat == genericT {
+		return ""
+	}
+	id := t.id()
+	if strings.Contains(id, "struct {") || strings.Contains(id, "interface {") || strings.Contains(id, "untyped ") {
+		return "" // anonymous composite types: their ids are not source
+	}
+	return strings.ReplaceAll(id, mainID+".", "")
 }
