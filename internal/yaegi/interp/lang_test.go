@@ -53,6 +53,22 @@ func runLangCases(t *testing.T, prelude []string, cases []langCase) {
 	}
 }
 
+// errCase is cells to evaluate and what the error they end in says.
+type errCase struct {
+	src  []string
+	want string
+}
+
+func expectErrors(t *testing.T, cases []errCase) {
+	t.Helper()
+	for _, tc := range cases {
+		_, err := evalAll(t, tc.src...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one saying %q", strings.Join(tc.src, "; "), err, tc.want)
+		}
+	}
+}
+
 func TestRangeOverInt(t *testing.T) {
 	runLangCases(t, nil, []langCase{
 		{"constant", []string{"s := 0", "for i := range 5 { s += i }", "s"}, "10 int"},
@@ -74,20 +90,12 @@ func TestRangeOverInt(t *testing.T) {
 }
 
 func TestRangeErrors(t *testing.T) {
-	for _, tc := range []struct {
-		src  []string
-		want string
-	}{
+	expectErrors(t, []errCase{
 		{[]string{"for i, v := range 3 { _, _ = i, v }"}, "permits only one iteration variable"},
 		{[]string{"func seq(yield func(int) int) {}", "for x := range seq { _ = x }"}, "cannot range over seq (type func(func(int) int)): a function to range over is"},
 		{[]string{"func seq(yield func(int) bool) {}", "for x, y := range seq { _, _ = x, y }"}, "permits only 1 iteration variables"},
 		{[]string{"func seq(yield func(int) bool) {}", "outer:\nfor {\n\tfor x := range seq { _ = x; break outer }\n}"}, "break outer out of the body of a range over a function is not supported"},
-	} {
-		_, err := evalAll(t, tc.src...)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: error %v, want one saying %q", strings.Join(tc.src, "; "), err, tc.want)
-		}
-	}
+	})
 }
 
 func TestMinMaxClear(t *testing.T) {
@@ -119,20 +127,12 @@ func TestMinMaxClear(t *testing.T) {
 }
 
 func TestMinMaxClearErrors(t *testing.T) {
-	for _, tc := range []struct {
-		src  []string
-		want string
-	}{
+	expectErrors(t, []errCase{
 		{[]string{"a, b := 1, 2.5", "min(a, b)"}, "mismatched types int (previous argument) and float64 (type of b)"},
 		{[]string{"b := true", "max(b, false)"}, "cannot be ordered"},
 		{[]string{"min()"}, "not enough arguments in call to min"},
 		{[]string{"x := 3", "clear(x)"}, "invalid argument: x (type int) must be a map or a slice"},
-	} {
-		_, err := evalAll(t, tc.src...)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: error %v, want one saying %q", strings.Join(tc.src, "; "), err, tc.want)
-		}
-	}
+	})
 }
 
 // juggler: a receive stores into its destination, whatever holds it.
@@ -284,20 +284,12 @@ func TestMethodValues(t *testing.T) {
 
 // juggler: what the fork rejects instead of doing wrong.
 func TestRejected(t *testing.T) {
-	for _, tc := range []struct {
-		src  []string
-		want string
-	}{
+	expectErrors(t, []errCase{
 		{[]string{"func Id[T any](x T) T { return x }", "var g = Id(3)"}, "var g is initialized by a call of a generic function"},
 		{[]string{"func Id[T any](x T) T { return x }", "func f() int { var g = Id[int](3); return g }"}, "var g is initialized by a call of a generic function"},
 		{[]string{`import "slices"`, "var ys = slices.Clone([]int{1})"}, "var ys is initialized by a call of a generic function"},
 		{[]string{"func f() { m := map[string]int{}; ch := make(chan int, 1); ch <- 1; select { case m[\"k\"] = <-ch: } }"}, "a select case can receive only into variables"},
-	} {
-		_, err := evalAll(t, tc.src...)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: error %v, want one saying %q", strings.Join(tc.src, "; "), err, tc.want)
-		}
-	}
+	})
 }
 
 // juggler: results given as ResultInterfaces, nil ones included.
