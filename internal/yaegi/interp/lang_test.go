@@ -154,6 +154,7 @@ func TestReceiveInto(t *testing.T) {
 		{"select", []string{"ch := make(chan int, 1)", "ch <- 14", "var x int", "p := &x", "select { case x = <-ch: }", "*p"}, "14 int"},
 		{"a new variable each iteration", []string{`import "fmt"`, "func f() string { ch := make(chan int, 3); ch <- 1; ch <- 2; ch <- 3; var fs []func() int; for i := 0; i < 3; i++ { v := <-ch; fs = append(fs, func() int { return v }) }; return fmt.Sprint(fs[0](), fs[1](), fs[2]()) }", "f()"}, "1 2 3 string"},
 		{"a new variable each iteration, with ok", []string{`import "fmt"`, "func f() string { ch := make(chan int, 3); ch <- 1; ch <- 2; close(ch); var ps []*int; for { v, ok := <-ch; if !ok { break }; ps = append(ps, &v) }; return fmt.Sprint(len(ps), *ps[0], *ps[1]) }", "f()"}, "2 1 2 string"},
+		{"v, ok := into an existing v (a named result)", []string{`import "errors"`, "func get(ch chan int) (v int, err error) { v, ok := <-ch; if !ok { err = errors.New(\"closed\") }; return }", "func f() int { ch := make(chan int, 1); ch <- 4; v, _ := get(ch); return v }", "f()"}, "4 int"},
 		{"into an interface variable", []string{`import "fmt"`, "type S interface{ String() string }\ntype T int\nfunc (t T) String() string { return fmt.Sprint(\"T\", int(t)) }", "func f() string { ch := make(chan T, 1); ch <- 3; var x S; x = <-ch; return x.String() }", "f()"}, "T3 string"},
 		{"select into _", []string{"func f() int { ch := make(chan int, 1); ch <- 4; select { case _ = <-ch: return 1 }; return 0 }", "f()"}, "1 int"},
 		{"break in a select ends the select", []string{"func f() int { s := 0; ch := make(chan int, 10); for i := 0; i < 10; i++ { ch <- i }; for x := 0; x < 4; x++ { select { case v := <-ch: if v == 1 { break }; s += v; default: }; s += x * 100 }; return s }", "f()"}, "605 int"},
@@ -336,6 +337,7 @@ func TestErrorsAndAssertions(t *testing.T) {
 	runLangCases(t, []string{`import "fmt"`}, []langCase{
 		{"fmt prints Error", []string{myErr, `fmt.Sprint(E{"x"})`}, "E:x string"},
 		{"fmt.Errorf wraps it", []string{myErr, `fmt.Errorf("w: %w", E{"x"}).Error()`}, "w: E:x string"},
+		{"fmt through a cell's own interface type", []string{"type Named interface{ String() string }\ntype T struct{ N int }\nfunc (t T) String() string { return \"T!\" }", "var n Named = T{1}", "fmt.Sprint(n)"}, "T! string"},
 		{"Error before String", []string{"type S struct{}\nfunc (S) Error() string { return \"err\" }\nfunc (S) String() string { return \"str\" }", "fmt.Sprint(S{})"}, "err string"},
 		{"comma-ok on nil any, top level", []string{"var r any", "_, ok := r.(error)", "ok"}, "false bool"},
 		{"comma-ok on nil any, in a func", []string{"func f() bool { var r any; _, ok := r.(error); return ok }", "f()"}, "false bool"},

@@ -1596,9 +1596,11 @@ func callBin(n *node) {
 			case isEmptyInterface(c.typ):
 				values = append(values, genValue(c))
 			case isInterfaceSrc(c.typ) && getMapType != nil && getMapType(c.typ) != nil:
-				// juggler: an interface value (var err error = E{}) goes
-				// to fmt as the interface it implements, like a concrete
-				// value does, so fmt sees its Error or String.
+				// juggler: a value of a cell's own interface type (var n
+				// Named = T{}) goes to fmt as the interface it implements,
+				// as a concrete value does, so fmt sees its String. (Not
+				// for error-typed variables: error is a host interface
+				// that the frame type already implements.)
 				values = append(values, genInterfaceWrapper(c, getMapType(c.typ)))
 			case isInterfaceSrc(c.typ):
 				values = append(values, genValueInterfaceValue(c))
@@ -3830,7 +3832,7 @@ func recv2(n *node) {
 	vres := genValue(n.anc.child[0]) // result
 	vok := genValue(n.anc.child[1])  // status
 	tnext := getExec(n.tnext)
-	if res := n.anc.child[0]; n.anc.kind == defineXStmt && res.kind == identExpr && !isBlank(res) {
+	if res := n.anc.child[0]; n.anc.kind == defineXStmt && res.kind == identExpr && !isBlank(res) && !res.redeclared {
 		// juggler: v, ok := <-ch makes a new v, which what an earlier
 		// iteration captured (&v, a closure) must not see change.
 		l, i := res.level, res.findex
