@@ -2382,7 +2382,20 @@ func compDefineX(sc *scope, n *node) error {
 
 	case unaryExpr:
 		if n.child[l].action == aRecv {
-			types = append(types, src.typ, sc.getType("bool"))
+			t := src.typ
+			if t == nil {
+				// juggler: at top level, gta comes here before src is
+				// compiled; upstream declared a nil type, and the host
+				// crashed on "nil type".
+				ct, err := nodeType(n.interp, sc, src.child[0])
+				if err != nil {
+					return err
+				}
+				if t = chanElement(ct); t == nil {
+					return src.cfgErrorf("invalid operation: cannot receive from non-channel %s", ct.id())
+				}
+			}
+			types = append(types, t, sc.getType("bool"))
 			n.child[l].gen = recv2
 			n.gen = nop
 		}
