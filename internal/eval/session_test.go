@@ -545,6 +545,15 @@ func TestAfterFuncPanic(t *testing.T) {
 	}
 }
 
+// The comma-ok forms work in a cell's own statements.
+func TestCommaOkAtTopLevel(t *testing.T) {
+	runValueCases(t, []valueCase{
+		{"map", []string{"m := map[string]int{\"a\": 1}\nv, ok := m[\"a\"]\nfmt.Sprint(v, ok)"}, `"1 true"`},
+		{"channel", []string{"ch := make(chan int, 1)\nch <- 5\nclose(ch)\nv, ok := <-ch\nw, ok2 := <-ch\nfmt.Sprint(v, ok, w, ok2)"}, `"5 true 0 false"`},
+		{"type assertion", []string{"var x any = 3\nn, ok := x.(int)\nfmt.Sprint(n, ok)"}, `"3 true"`},
+	})
+}
+
 func TestMinMax(t *testing.T) {
 	runValueCases(t, []valueCase{
 		{"ints in an expression", []string{"a, b := 4, 9\nmin(a, b)*10 + max(a, b, 2)"}, "49"},

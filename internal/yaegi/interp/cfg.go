@@ -904,6 +904,12 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			wireChild(n)
 			if sc.def == nil {
 				// In global scope, type definition already handled by GTA.
+				// juggler: but the post-order of the value just run gave
+				// it its one-value generator: give back the two-value one
+				// GTA chose (v, ok := m[k] stored nothing at top level).
+				if lc := n.child[len(n.child)-1]; lc.kind == indexExpr {
+					lc.gen = getIndexMap2
+				}
 				break
 			}
 			err = compDefineX(sc, n)
@@ -2357,7 +2363,20 @@ func compDefineX(sc *scope, n *node) error {
 		}
 
 	case indexExpr:
-		types = append(types, src.typ, sc.getType("bool"))
+		t := src.typ
+		if t == nil {
+			// juggler: at top level, gta comes here before src is
+			// compiled; upstream declared a nil type, and the host
+			// crashed on "nil type".
+			mt, err := nodeType(n.interp, sc, src.child[0])
+			if err != nil {
+				return err
+			}
+			if t = mapElem(mt); t == nil {
+				return src.cfgErrorf("invalid operation: %s is not a map", mt.id())
+			}
+		}
+		types = append(types, t, sc.getType("bool"))
 		n.child[l].gen = getIndexMap2
 		n.gen = nop
 
@@ -3342,4 +3361,19 @@ func jumpOut(body *node) error {
 // interface variable, which must go through the assign's conversion.
 func recvIntoInterface(dest, recv *node) bool {
 	return dest.typ != nil && recv.typ != nil && isInterface(dest.typ) && !isInterface(recv.typ)
+}
+
+// juggler: mapElem is the element type of map type t, or nil.
+func mapElem(t *itype) *itype {
+	switch t.cat {
+	case linkedT:
+		return mapElem(t.val)
+	case mapT:
+		return t.val
+	case valueT:
+		if t.rtype.Kind() == reflect.Map {
+			return valueTOf(t.rtype.Elem(), withNode(t.node), withScope(t.scope))
+		}
+	}
+	return nil
 }
