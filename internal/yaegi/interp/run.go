@@ -218,7 +218,7 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 		// closure made in this frame takes it when it returns (getFunc),
 		// so a deferred call of one deadlocked upstream.
 		for _, val := range deferred {
-			val[0].Call(val[1:])
+			runDeferred(f, val)
 		}
 		f.mutex.Lock()
 		if f.recovered != nil {
@@ -952,6 +952,21 @@ func _panic(n *node) {
 	n.exec = func(f *frame) bltn {
 		panic(value(f))
 	}
+}
+
+// juggler: runDeferred runs one deferred call of frame f. A panic in it
+// replaces the one in progress, and the calls deferred before it still run
+// and may recover it, as in Go. Upstream let it escape at once, skipping
+// them.
+func runDeferred(f *frame, val []reflect.Value) {
+	defer func() {
+		if r := recover(); r != nil {
+			f.mutex.Lock()
+			f.recovered = r
+			f.mutex.Unlock()
+		}
+	}()
+	val[0].Call(val[1:])
 }
 
 // juggler: bindRecv makes the receiver of a method value from src, for a
