@@ -65,9 +65,6 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 				if isBlank(src) {
 					err = n.cfgErrorf("cannot use _ as value")
 				}
-				if err = genericVarInit(interp, sc, n); err != nil {
-					return false
-				}
 				val := src.rval
 				if n.anc.kind == constDecl {
 					if _, err2 := interp.cfg(n, sc, importPath, pkgName); err2 != nil {
