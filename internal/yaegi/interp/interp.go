@@ -599,22 +599,14 @@ func isFile(filesystem fs.FS, path string) bool {
 
 func (interp *Interpreter) eval(src, name string, inc bool) (res reflect.Value, err error) {
 	interp.awaitUnwind()
-	prog, err := interp.compileSrc(src, name, inc)
-	if err != nil {
-		return res, err
-	}
-
-	if interp.noRun {
-		return res, err
-	}
-
-	return interp.execute(prog, nil)
+	return interp.evalRun(src, name, inc, nil)
 }
 
-// juggler: evalIn is eval of an EvalWithContext: the code runs in r, the
-// run of the context, even when it is stopped while the code compiles.
-func (interp *Interpreter) evalIn(src string, r *runState) (res reflect.Value, err error) {
-	prog, err := interp.compileSrc(src, "", true)
+// juggler: evalRun compiles and runs src in run r (nil: the current run).
+// EvalWithContext passes the run of its context, so that the code runs in
+// it even when it is stopped while the code compiles.
+func (interp *Interpreter) evalRun(src, name string, inc bool, r *runState) (res reflect.Value, err error) {
+	prog, err := interp.compileSrc(src, name, inc)
 	if err != nil || interp.noRun {
 		return res, err
 	}
@@ -640,7 +632,7 @@ func (interp *Interpreter) EvalWithContext(ctx context.Context, src string) (ref
 			interp.unwound(r)
 			close(done)
 		}()
-		v, err = interp.evalIn(src, r)
+		v, err = interp.evalRun(src, "", true, r)
 	}()
 
 	select {

@@ -978,12 +978,7 @@ func bindRecv(src reflect.Value, rt reflect.Type) reflect.Value {
 		return snapshot(src.Elem())
 	case sk != reflect.Ptr && dk == reflect.Ptr:
 		if !src.CanAddr() {
-			src = snapshot(src)
-			if !src.CanAddr() {
-				c := reflect.New(src.Type()).Elem()
-				c.Set(src)
-				src = c
-			}
+			src = freshVar(src.Type(), src)
 		}
 		return src.Addr()
 	}
@@ -3836,10 +3831,21 @@ func storeRecv(f *frame, i int, r reflect.Value, define bool) {
 		return
 	}
 	if define {
-		d = reflect.New(d.Type()).Elem()
-		f.data[i] = d
+		f.data[i] = freshVar(d.Type(), r)
+		return
 	}
 	d.Set(r)
+}
+
+// juggler: freshVar is a new variable of type t holding v (the zero value
+// when v is invalid): what a definition makes, apart from anything that
+// holds the variable it replaces.
+func freshVar(t reflect.Type, v reflect.Value) reflect.Value {
+	nv := reflect.New(t).Elem()
+	if v.IsValid() {
+		nv.Set(v)
+	}
+	return nv
 }
 
 func recv2(n *node) {
@@ -3853,9 +3859,8 @@ func recv2(n *node) {
 		l, i := res.level, res.findex
 		vres = func(f *frame) reflect.Value {
 			fr := getFrame(f, l)
-			v := reflect.New(fr.data[i].Type()).Elem()
-			fr.data[i] = v
-			return v
+			fr.data[i] = freshVar(fr.data[i].Type(), reflect.Value{})
+			return fr.data[i]
 		}
 	}
 
