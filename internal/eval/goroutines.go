@@ -81,7 +81,7 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 	g.mu.Lock()
 	g.next++
 	gr := &Goroutine{ID: g.next, Cell: cell, Line: line, Started: time.Now(), Count: int(g.count.Load())}
-	if written > 0 && int64(written) != g.count.Load() {
+	if written > 0 && written != gr.Count {
 		gr.Written = written
 		fn += fmt.Sprintf(" (In [%d])", written)
 	}
@@ -105,16 +105,22 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 			}
 			g.mu.Unlock()
 			if r != nil {
-				frames := g.trace.take()
-				msg := fmt.Sprintf("panic in goroutine started at line %d: %v\n", line, panicText(r))
-				if len(frames) > 0 {
-					msg += strings.Join(frames, "\n") + "\n"
-				}
-				_, _ = io.WriteString(g.stderr, msg) // stderr is the kernel's pipe; nothing to do if it is gone
+				reportPanic(g.stderr, fmt.Sprintf("goroutine started at line %d", line), r, g.trace.take())
 			}
 		}()
 		run()
 	}()
+}
+
+// reportPanic tells on stderr of a panic that a goroutine the kernel
+// started recovered, where the cell cannot report it: "panic in goroutine
+// started at line 2: boom", then the interpreter's frames if any.
+func reportPanic(stderr io.Writer, where string, r any, frames []string) {
+	msg := fmt.Sprintf("panic in %s: %v\n", where, panicText(r))
+	if len(frames) > 0 {
+		msg += strings.Join(frames, "\n") + "\n"
+	}
+	_, _ = io.WriteString(stderr, msg) // stderr is the kernel's pipe; nothing to do if it is gone
 }
 
 // Live returns the goroutines cells started that have not ended, oldest
@@ -225,7 +231,7 @@ func (t *timers) symbols() map[string]map[string]reflect.Value {
 				return time.AfterFunc(d, func() {
 					defer func() {
 						if r := recover(); r != nil {
-							_, _ = fmt.Fprintf(t.stderr, "panic in a time.AfterFunc callback: %v\n", panicText(r)) // nothing to do if stderr is gone
+							reportPanic(t.stderr, "a time.AfterFunc callback", r, nil)
 						}
 					}()
 					f()

@@ -549,3 +549,14 @@ func TestClose(t *testing.T) {
 	}
 	waitFor(t, "goroutines to end", 5*time.Second, func() bool { return runtime.NumGoroutine() <= before })
 }
+
+// isDead reports whether the worker's death has been handled: the
+// supervisor itself only needs to know that it is gone (isGone).
+func (w *worker) isDead() bool {
+	select {
+	case <-w.dead:
+		return true
+	default:
+		return false
+	}
+}

@@ -209,16 +209,6 @@ func (w *worker) kill(reason string) {
 	}
 }
 
-// isDead reports whether the worker's death has been handled.
-func (w *worker) isDead() bool {
-	select {
-	case <-w.dead:
-		return true
-	default:
-		return false
-	}
-}
-
 // isGone reports whether the worker process has died, handled or not.
 func (w *worker) isGone() bool {
 	w.mu.Lock()
