@@ -292,6 +292,7 @@ func TestMethodValues(t *testing.T) {
 func TestRejected(t *testing.T) {
 	expectErrors(t, []errCase{
 		{[]string{"func Id[T any](x T) T { return x }", "var g = Id(3)"}, "var g is initialized by a call of a generic function"},
+		{[]string{"var x = _"}, "cannot use _ as value"},
 		{[]string{"func Id[T any](x T) T { return x }", "func f() int { var g = Id[int](3); return g }"}, "var g is initialized by a call of a generic function"},
 		{[]string{`import "slices"`, "var ys = slices.Clone([]int{1})"}, "var ys is initialized by a call of a generic function"},
 		{[]string{"func f() { m := map[string]int{}; ch := make(chan int, 1); ch <- 1; select { case m[\"k\"] = <-ch: } }"}, "a select case can receive only into variables"},
