@@ -215,27 +215,25 @@ def _get(getter, deadline):
     return getter(timeout=t)
 
 
-def shell_reply(kc, msg_id, timeout=TIMEOUT):
-    """The shell reply to msg_id; replies to other requests are dropped."""
+def _reply(getter, channel, msg_id, timeout):
+    """The reply to msg_id on one channel; replies to other requests are
+    dropped."""
     d = Deadline(timeout)
     while True:
         try:
-            msg = _get(kc.get_shell_msg, d)
+            msg = _get(getter, d)
         except (Empty, TimeoutError):
-            raise TimeoutError(f"no shell reply to {msg_id} in {timeout}s")
+            raise TimeoutError(f"no {channel} reply to {msg_id} in {timeout}s")
         if msg["parent_header"].get("msg_id") == msg_id:
             return msg
+
+
+def shell_reply(kc, msg_id, timeout=TIMEOUT):
+    return _reply(kc.get_shell_msg, "shell", msg_id, timeout)
 
 
 def control_reply(kc, msg_id, timeout=TIMEOUT):
-    d = Deadline(timeout)
-    while True:
-        try:
-            msg = _get(kc.get_control_msg, d)
-        except (Empty, TimeoutError):
-            raise TimeoutError(f"no control reply to {msg_id} in {timeout}s")
-        if msg["parent_header"].get("msg_id") == msg_id:
-            return msg
+    return _reply(kc.get_control_msg, "control", msg_id, timeout)
 
 
 def send_control(kc, msg_type, content=None):
