@@ -292,28 +292,16 @@ def measure(name):
 
         tcode, want = code["trivial"]
         lean.execute(tcode)  # warm up (the worker may start lazily)
-        times = []
-        for _ in range(TRIVIAL):
-            t, reply, outputs = lean.execute(tcode)
-            check(name, "trivial", reply, plain_result(outputs) == want)
-            times.append(t)
-        res["trivial"] = statistics.median(times)
+        res["trivial"] = median_cell(lean, name, "trivial", tcode, TRIVIAL,
+                                     lambda out: plain_result(out) == want)
 
         if code["goroutines"]:
-            gcode, want = code["goroutines"]
-            times = []
-            for _ in range(HEAVY):
-                t, reply, outputs = lean.execute(gcode)
-                check(name, "goroutines", reply, plain_result(outputs) == want)
-                times.append(t)
-            res["goroutines"] = statistics.median(times)
+            gcode, gwant = code["goroutines"]
+            res["goroutines"] = median_cell(lean, name, "goroutines", gcode, HEAVY,
+                                            lambda out: plain_result(out) == gwant)
 
-        times = []
-        for _ in range(HEAVY):
-            t, reply, outputs = lean.execute(code["lines"])
-            check(name, "5k lines", reply, text_of(outputs).count("\n") == 5000)
-            times.append(t)
-        res["lines"] = statistics.median(times)
+        res["lines"] = median_cell(lean, name, "5k lines", code["lines"], HEAVY,
+                                   lambda out: text_of(out).count("\n") == 5000)
 
         pids = kernelenv.process_tree(km.provisioner.process.pid)
         res["rss"] = sum(vmhwm_kib(p) for p in pids) / 1024
@@ -323,6 +311,17 @@ def measure(name):
         km.shutdown_kernel(now=True)
         km.cleanup_resources()
     return res
+
+
+def median_cell(lean, name, what, code, runs, output_ok):
+    """Run code runs times and return the median time; output_ok(outputs)
+    says whether each run's output is what it should be."""
+    times = []
+    for _ in range(runs):
+        t, reply, outputs = lean.execute(code)
+        check(name, what, reply, output_ok(outputs))
+        times.append(t)
+    return statistics.median(times)
 
 
 def check(name, what, reply, output_ok):
