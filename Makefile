@@ -4,6 +4,8 @@
 #   make install    build, then install the kernelspec for this user
 #   make test       every check: vet, gofmt, go test -race, kernel protocol
 #                   tests and the jupyter_kernel_test conformance suite
+#   make test-corpus  yaegi's own test programs, upstream against the fork
+#                   (go test runs them too; this prints the summary)
 #   make bench      juggler against ipykernel, printed as a table
 #   make deps       the Python packages the tests need (Debian's)
 #   make notebooks  re-execute notebooks/*.ipynb in the kernel, saving outputs
@@ -26,7 +28,7 @@ PY_IMPORTS := jupyter_client, jupyter_kernel_test, nbclient, ipykernel, zmq
 APT_PACKAGES := python3-jupyter-client python3-jupyter-kernel-test python3-nbclient python3-ipykernel
 APT_COMMAND := apt-get update && apt-get install -y $(APT_PACKAGES)
 
-.PHONY: build install test test-go test-kernel bench deps
+.PHONY: build install test test-go test-corpus test-kernel bench deps
 
 build:
 	$(GO) build -o $(BIN) .
@@ -41,6 +43,9 @@ test-go:
 	@files=$$(gofmt -l .); if [ -n "$$files" ]; then \
 		echo "gofmt -w needed on:"; echo "$$files"; exit 1; fi
 	$(GO) test -race ./...
+
+test-corpus:
+	$(GO) test -count=1 -v -run TestUpstreamCorpus ./internal/yaegi/corpus
 
 # The kernel under test is bin/juggler, installed into a temporary prefix;
 # tests/kernelenv.py points JUPYTER_PATH there and every other Jupyter
