@@ -27,17 +27,18 @@ import (
 	"github.com/traefik/yaegi/stdlib/unsafe"
 )
 
-// forkStdlib is the standard library the fork's runs get. It is upstream's
-// table, as upstream's runs get, so that a difference in results is a
-// difference of the interpreters.
+// forkStdlib is the standard library symbol table the fork's runs get. It
+// is upstream's, as upstream's runs get, so that a difference in results is
+// a difference of the interpreters. This is the line to change to run the
+// fork on other tables.
 var forkStdlib = stdlib.Symbols
 
-// An evalPath runs the program in path in a new interpreter, as upstream's
-// runCheck sets one up.
+// An evalPath runs the program in path in a new interpreter, set up as
+// upstream's runCheck sets one up.
 type evalPath func(path, goPath string, stdout, stderr io.Writer) error
 
-// Interpreters are the interpreters Check can run a program in, by name.
-var Interpreters = map[string]evalPath{
+// interpreters are the interpreters Check can run a program in, by name.
+var interpreters = map[string]evalPath{
 	"fork": func(path, goPath string, stdout, stderr io.Writer) error {
 		i := fork.New(fork.Options{GoPath: goPath, Stdout: stdout, Stderr: stderr})
 		for _, syms := range []fork.Exports{fork.Symbols, forkStdlib, unsafe.Symbols} {
@@ -99,7 +100,7 @@ func Want(path string) (want, goPath string, isErr bool, err error) {
 // trimmed output, with "path:" removed, or looks for the wanted text in the
 // error.
 func Check(interp, path string) error {
-	eval, ok := Interpreters[interp]
+	eval, ok := interpreters[interp]
 	if !ok {
 		return fmt.Errorf("no interpreter %q", interp)
 	}
