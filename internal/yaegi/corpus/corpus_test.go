@@ -37,7 +37,8 @@ var interps = []string{"upstream", "fork"}
 // result is how one program did in one interpreter.
 type result struct {
 	pass bool
-	msg  string // why not: the runner's output, a crash or a timeout
+	msg  string        // why not: the runner's output, a crash or a timeout
+	took time.Duration // the process's run time
 }
 
 // TestUpstreamCorpus runs each program of yaegi v0.16.1's _test corpus in
@@ -95,8 +96,15 @@ func TestUpstreamCorpus(t *testing.T) {
 
 	var both, neither, forkOnly int
 	var regressions []string
+	var slowest string
+	var slowestTook time.Duration
 	for _, f := range files {
 		up, fk := results[f]["upstream"], results[f]["fork"]
+		for _, res := range results[f] {
+			if res.took > slowestTook {
+				slowest, slowestTook = f, res.took
+			}
+		}
 		switch {
 		case up.pass && fk.pass:
 			both++
@@ -111,9 +119,10 @@ func TestUpstreamCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("upstream corpus: %d programs run (%d skipped, no Output: or Error:) in %v: "+
-		"%d passed by both, %d failed by both, %d regressions (%d known), %d fork-only passes",
+		"%d passed by both, %d failed by both, %d regressions (%d known), %d fork-only passes; slowest run %s, %v",
 		len(files), skipped, time.Since(start).Round(time.Second),
-		both, neither, len(regressions), len(knownRegressions), forkOnly)
+		both, neither, len(regressions), len(knownRegressions), forkOnly,
+		slowest, slowestTook.Round(time.Millisecond))
 
 	for _, f := range regressions {
 		if reason, ok := knownRegressions[f]; ok {
@@ -232,7 +241,9 @@ func (r runner) run(interp, file string) *result {
 	cmd.WaitDelay = time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	t0 := time.Now()
 	err := cmd.Run()
+	took := time.Since(t0)
 	msg := strings.TrimSpace(out.String())
 	if len(msg) > 1500 {
 		msg = msg[:1500] + " ..."
@@ -240,13 +251,13 @@ func (r runner) run(interp, file string) *result {
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
-		return &result{pass: true}
+		return &result{pass: true, took: took}
 	case ctx.Err() != nil:
-		return &result{msg: fmt.Sprintf("timeout after %v: %s", fileTimeout, msg)}
+		return &result{msg: fmt.Sprintf("timeout after %v: %s", fileTimeout, msg), took: took}
 	case errors.As(err, &exit) && exit.ExitCode() == 1:
-		return &result{msg: msg}
+		return &result{msg: msg, took: took}
 	default:
-		return &result{msg: fmt.Sprintf("crash (%v): %s", err, msg)}
+		return &result{msg: fmt.Sprintf("crash (%v): %s", err, msg), took: took}
 	}
 }
 
