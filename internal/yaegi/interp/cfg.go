@@ -739,6 +739,14 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					if sc.global {
 						// Do not overload existing symbols (defined in GTA) in global scope.
 						sym, _, _ = sc.lookup(dest.ident)
+						// juggler: only the symbol GTA made for this very
+						// statement (or, for a define at top level, the global
+						// it redefines). A define in a block nested at global
+						// level declares a new variable; reusing a global of
+						// the same name stored an int into a string's slot.
+						if sym != nil && sym.node != n && (n.anc == nil || n.anc.anc != nil) {
+							sym = nil
+						}
 					}
 					if sym == nil {
 						sym = &symbol{index: sc.add(dest.typ), kind: varSym, typ: dest.typ}

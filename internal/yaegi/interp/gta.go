@@ -40,6 +40,12 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			}
 
 		case defineStmt:
+			if n.anc != root && n.anc.kind != constDecl {
+				// juggler: the init of an if, for or switch statement at
+				// top level declares a variable of that statement's scope,
+				// not a global: `for x := 0; ...` left a global x behind.
+				return false
+			}
 			var (
 				atyp *itype
 				err2 error
