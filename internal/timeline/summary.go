@@ -33,12 +33,13 @@ func Summary(t *tracer.Trace) string {
 	if t.Wall() > 0 {
 		avg = float64(tot.Running) / float64(t.Wall())
 	}
-	b.WriteString("Cell ran for " + Dur(t.Wall()) + " with GOMAXPROCS " + strconv.Itoa(t.GOMAXPROCS) + ": at most " + strconv.Itoa(peak) + " running at once")
+	b.WriteString("Cell ran for " + Dur(t.Wall()) + " with GOMAXPROCS " + strconv.Itoa(t.GOMAXPROCS) + ": at most " + strconv.Itoa(peak) + " running at once (holding a P)")
+	heldMany := peak > 1 && avg >= 1.1
 	switch {
-	case peak > 1 && avg >= 1.1:
-		b.WriteString(", " + strconv.FormatFloat(avg, 'f', 1, 64) + " on average, so goroutines ran in parallel.\n")
+	case heldMany:
+		b.WriteString(", " + num(avg) + " on average.\n")
 	case peak > 1:
-		b.WriteString(", but only " + strconv.FormatFloat(avg, 'f', 1, 64) + " on average over the whole cell.\n")
+		b.WriteString(", but only " + num(avg) + " on average over the whole cell.\n")
 	case peak == 1 && mine+earlier > 0 && t.GOMAXPROCS == 1:
 		b.WriteString(": with one P, goroutines can only take turns.\n")
 	case peak == 1 && mine+earlier > 0:
@@ -46,14 +47,30 @@ func Summary(t *tracer.Trace) string {
 	default:
 		b.WriteString(".\n")
 	}
-
+	// Holding a P means the goroutine's thread may run, not that the OS
+	// gave it a CPU: only the process's CPU time says whether it did.
+	cpus, known := t.CPUs()
+	switch {
+	case known:
+		b.WriteString("The process used " + Dur(t.CPU) + " of CPU time in " + Dur(t.CPUWall) + ": " + num(cpus) + " CPUs busy on average")
+		switch {
+		case heldMany && cpus > parallelCPUs:
+			b.WriteString(", so goroutines ran in parallel.\n")
+		case heldMany:
+			b.WriteString(". So they did not really run in parallel: the machine was busy (other processes had the cores, or this one may use fewer CPUs), and the threads holding the Ps took turns on the CPUs.\n")
+		default:
+			b.WriteString(".\n")
+		}
+	case heldMany:
+		b.WriteString("Goroutines held several Ps at once; whether the CPUs ran them at the same time is not known (no CPU time was measured).\n")
+	}
 	b.WriteString("It started " + plural(mine, "goroutine", "goroutines"))
 	if earlier > 0 {
 		b.WriteString("; " + plural(earlier, "goroutine", "goroutines") + " from earlier cells also took part")
 	}
 	b.WriteString(" (" + plural(t.Hidden, "runtime or kernel goroutine", "runtime and kernel goroutines") + " not shown).\n")
 
-	b.WriteString("Time summed over goroutines: running " + Dur(tot.Running) + ", runnable (waiting for a P) " + Dur(tot.Runnable) + ", blocked " + Dur(tot.BlockedTotal()))
+	b.WriteString("Time summed over goroutines: running (holding a P) " + Dur(tot.Running) + ", runnable (waiting for a P) " + Dur(tot.Runnable) + ", blocked " + Dur(tot.BlockedTotal()))
 	if len(tot.Blocked) > 0 {
 		reasons := make([]string, 0, len(tot.Blocked))
 		for r := range tot.Blocked {
@@ -83,6 +100,15 @@ func Summary(t *tracer.Trace) string {
 	}
 	return b.String()
 }
+
+// parallelCPUs is how many CPUs busy on average, at least, make "ran in
+// parallel" true: one is a single CPU; above it, some of the time two
+// threads were on CPUs at once. The margin covers the runtime's and the
+// kernel's own work (GC, the tracer) that a single CPU-bound goroutine
+// brings along.
+const parallelCPUs = 1.2
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
 // aliveSentences groups goroutines still alive by where they were started
 // and what they do, in the order they were created.

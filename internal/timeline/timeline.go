@@ -314,15 +314,21 @@ func (r *renderer) aggRow(label string, members []*tracer.Goroutine) row {
 func (r *renderer) header() float64 {
 	t := r.t
 	peak, _ := t.PeakRunning()
-	title := fmt.Sprintf("%s wall · GOMAXPROCS %d · at most %d running at once · %s", Dur(t.Wall()), t.GOMAXPROCS, peak, plural(len(t.Goroutines)-flowCount(t), "goroutine", "goroutines"))
+	cpu := ""
+	if cpus, ok := t.CPUs(); ok {
+		cpu = fmt.Sprintf(" · %s CPU (%.1f CPUs busy)", Dur(t.CPU), cpus)
+	}
+	title := fmt.Sprintf("%s wall%s · GOMAXPROCS %d · at most %d running at once · %s", Dur(t.Wall()), cpu, t.GOMAXPROCS, peak, plural(len(t.Goroutines)-flowCount(t), "goroutine", "goroutines"))
 	fmt.Fprintf(&r.b, `<text x="4" y="14" font-size="12" font-weight="bold" fill="#222">%s</text>`, esc(title))
 
 	x, ly := 4.0, 22.0
 	for _, c := range legendOrder {
 		label := c
-		if c == "runnable" {
+		if c == "running" {
+			label = "running (holds a P)"
+		} else if c == "runnable" {
 			label = "runnable (waiting for a P)"
-		} else if c != "running" {
+		} else {
 			label = "blocked: " + c
 			if c == tracer.ReasonForever {
 				label = "blocked forever"

@@ -440,3 +440,19 @@ func TestLabelNextNamesGoroutinesThatNeverRan(t *testing.T) {
 		}
 	}
 }
+
+// A capture measures the process's CPU time over about the traced window.
+func TestCaptureMeasuresCPUTime(t *testing.T) {
+	tr, _ := traced(t, 1, func() { spin(30 * time.Millisecond) })
+	cpus, ok := tr.CPUs()
+	if !ok {
+		t.Skip("no CPU time on this system")
+	}
+	if d := tr.CPUWall - tr.Wall(); d < -5*time.Millisecond || d > 50*time.Millisecond {
+		t.Errorf("CPU measured over %v, the traced window is %v", tr.CPUWall, tr.Wall())
+	}
+	// The spin used at most one CPU; the process may have had less of it.
+	if tr.CPU <= 0 || cpus > 1.5 {
+		t.Errorf("CPU %v in %v (%.2f CPUs) for one goroutine spinning", tr.CPU, tr.CPUWall, cpus)
+	}
+}
