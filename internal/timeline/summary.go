@@ -87,6 +87,9 @@ func Summary(t *tracer.Trace) string {
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	}
 	b.WriteString(".\n")
+	if tot.Blocked[tracer.ReasonSyscall] > 0 {
+		b.WriteString("A goroutine in a system call keeps its thread (M) blocked but lets go of its P, which the runtime hands to another thread; goroutines here ran on " + plural(threadsUsed(t), "thread", "threads") + ".\n")
+	}
 
 	alive := t.StillAlive()
 	if len(alive) == 0 {
@@ -107,6 +110,19 @@ func Summary(t *tracer.Trace) string {
 // kernel's own work (GC, the tracer) that a single CPU-bound goroutine
 // brings along.
 const parallelCPUs = 1.2
+
+// threadsUsed counts the threads (Ms) on which visible goroutines ran.
+func threadsUsed(t *tracer.Trace) int {
+	ms := map[int64]bool{}
+	for _, g := range t.Goroutines {
+		for _, s := range g.Spans {
+			if s.State == tracer.Running && s.M >= 0 {
+				ms[s.M] = true
+			}
+		}
+	}
+	return len(ms)
+}
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 

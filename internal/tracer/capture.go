@@ -58,7 +58,8 @@ func (c *Capture) Stop() (*Trace, []byte, error) {
 	c.stopped = true
 	// Before the tracer's shutdown work, for the same reason as at Start.
 	cpu1, cpuOK := processCPU()
-	wall := time.Since(c.wall0)
+	end := time.Now()
+	wall := end.Sub(c.wall0)
 	// Mark the end of the window before the runtime's own shutdown work,
 	// which takes milliseconds and would otherwise stretch the timeline. If
 	// user code stopped the tracer already, this is a no-op and the window
@@ -70,6 +71,12 @@ func (c *Capture) Stop() (*Trace, []byte, error) {
 	if err != nil {
 		return nil, raw, fmt.Errorf("tracer: stop: %w", err)
 	}
+	flowStart.Lock()
+	if flowStart.at.After(c.wall0) {
+		c.cpu0, c.cpuOK, c.wall0 = flowStart.cpu, c.cpuOK && flowStart.ok, flowStart.at
+		wall = end.Sub(c.wall0)
+	}
+	flowStart.Unlock()
 	if c.cpuOK && cpuOK {
 		t.CPU, t.CPUWall = cpu1-c.cpu0, wall
 	}
