@@ -297,3 +297,17 @@ func BenchmarkRender2000(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "bytes")
 }
+
+// A system call keeps its thread: the summary says so, with the threads the
+// goroutines ran on.
+func TestSummarySyscallThreads(t *testing.T) {
+	tr := twoSpinning(0)
+	tr.Goroutines[0].Spans = []tracer.Span{{Start: 0, End: tr.End, State: tracer.Blocked, Reason: tracer.ReasonSyscall, P: -1, M: -1}}
+	s := Summary(tr)
+	if want := "lets go of its P, which the runtime hands to another thread; goroutines here ran on 2 threads."; !strings.Contains(s, want) {
+		t.Errorf("summary lacks %q:\n%s", want, s)
+	}
+	if s := Summary(twoSpinning(0)); strings.Contains(s, "system call") {
+		t.Errorf("no system call, yet:\n%s", s)
+	}
+}
