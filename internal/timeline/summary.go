@@ -68,7 +68,7 @@ func Summary(t *tracer.Trace) string {
 	if earlier > 0 {
 		b.WriteString("; " + plural(earlier, "goroutine", "goroutines") + " from earlier cells also took part")
 	}
-	b.WriteString(" (" + plural(t.Hidden, "runtime or kernel goroutine", "runtime and kernel goroutines") + " not shown).\n")
+	b.WriteString(" (" + plural(t.Hidden, "goroutine", "goroutines") + " of the Go runtime and of Juggler itself not shown).\n")
 
 	b.WriteString("Time summed over goroutines: running (holding a P) " + Dur(tot.Running) + ", runnable (waiting for a P) " + Dur(tot.Runnable) + ", blocked " + Dur(tot.BlockedTotal()))
 	if len(tot.Blocked) > 0 {

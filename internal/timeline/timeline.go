@@ -520,7 +520,7 @@ func (r *renderer) procSpans(p *tracer.Proc, mid float64) {
 		if l, ok := r.goLabel[id]; ok {
 			return l
 		}
-		return "runtime or kernel goroutine " + strconv.FormatInt(id, 10)
+		return "goroutine " + strconv.FormatInt(id, 10) + " of the Go runtime or of Juggler"
 	}
 	runs(len(spans), func(i int) (float64, float64) {
 		return r.x(spans[i].Start), r.x(spans[i].End)

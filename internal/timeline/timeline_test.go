@@ -199,7 +199,7 @@ func TestSummaryPhrases(t *testing.T) {
 		"chan receive",
 		"1 goroutine started at line 3 is still blocked (chan receive).",
 		"1 goroutine started at line 4 of cell 2 is still blocked (sleep).",
-		"17 runtime and kernel goroutines",
+		"17 goroutines of the Go runtime and of Juggler itself not shown",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
