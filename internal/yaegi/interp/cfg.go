@@ -910,7 +910,12 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		case defineXStmt:
 			wireChild(n)
-			if sc.def == nil {
+			// juggler: GTA declares only the statements at top level; one
+			// in a block or in an if/for/switch init (sc.def is nil there
+			// too) is declared here, in its own scope. Upstream declared
+			// nothing: `r, w, err := os.Pipe()` in a cell's loop body
+			// failed with "undefined: r".
+			if sc.def == nil && n.anc != nil && n.anc.anc == nil {
 				// In global scope, type definition already handled by GTA.
 				// juggler: but the post-order of the value just run gave
 				// it its one-value generator: give back the two-value one

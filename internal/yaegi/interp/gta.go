@@ -44,6 +44,7 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 				// juggler: the init of an if, for or switch statement at
 				// top level declares a variable of that statement's scope,
 				// not a global: `for x := 0; ...` left a global x behind.
+				// The compiler declares it (cfg.go, defineStmt).
 				return false
 			}
 			var (
@@ -122,6 +123,9 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			return false
 
 		case defineXStmt:
+			if n.anc != root {
+				return false // juggler: not a global, as for defineStmt above
+			}
 			err = compDefineX(sc, n)
 
 		case valueSpec:

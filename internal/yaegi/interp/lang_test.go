@@ -369,6 +369,10 @@ func TestBlockShadowsGlobal(t *testing.T) {
 		{`x := "s"`, "switch x := 4; x { case 4: _ = x }", "x"},
 		{`x := "s"`, "n := 0", "for i := 0; i < 3; i++ { x := i; n += x }", "fmt.Sprint(x, n)"},
 		{"n := 0", "for _, v := range []int{1, 2} { x := v; n += x }", "x := []int{7}", "for _, v := range []int{1, 2} { x := v; n += x }", "fmt.Sprint(x, n)"},
+		// Two-value forms (a call, a map index, a receive) in blocks.
+		{"two := func() (int, error) { return 3, nil }", "n := 0", "for k := 0; k < 2; k++ { x, err := two(); n += x + k; _ = err }", `x := "s"`, "if true { x, err := two(); n += x; _ = err }", "fmt.Sprint(x, n)"},
+		{`m := map[string]int{"a": 1}`, "n := 0", `if v, ok := m["a"]; ok { n += v }`, `for _, k := range []string{"a", "b"} { v, ok := m[k]; if ok { n += v } }`, `v := "s"`, "fmt.Sprint(v, n)"},
+		{"ch := make(chan int, 2)", "ch <- 4", "close(ch)", "n := 0", "for k := 0; k < 2; k++ { v, ok := <-ch; if ok { n += v } }", "n"},
 	}
 	var prog strings.Builder
 	prog.WriteString("package main\n\nimport \"fmt\"\n\n")
