@@ -87,7 +87,9 @@ func Summary(t *tracer.Trace) string {
 		b.WriteString(" (" + strings.Join(parts, ", ") + ")")
 	}
 	b.WriteString(".\n")
-	if tot.Blocked[tracer.ReasonSyscall] > 0 {
+	// Only when system calls took a real share of the cell: printing
+	// alone makes a few short ones.
+	if sc := tot.Blocked[tracer.ReasonSyscall]; sc > 0 && sc >= t.Wall()/10 {
 		b.WriteString("A goroutine in a system call keeps its thread (M) blocked but lets go of its P, which the runtime hands to another thread; goroutines here ran on " + plural(threadsUsed(t), "thread", "threads") + ".\n")
 	}
 
