@@ -30,6 +30,9 @@ type Capture struct {
 // Start starts the Go execution tracer, recording into memory.
 func Start() (*Capture, error) {
 	c := &Capture{}
+	flowStart.Lock()
+	flowStart.at = time.Time{}
+	flowStart.Unlock()
 	if err := trace.Start(&c.buf); err != nil {
 		// runtime/trace says "execution tracer already enabled" in a plain
 		// error; give callers something to test with errors.Is.

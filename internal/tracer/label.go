@@ -82,8 +82,8 @@ func LabelCellFlow(cell int64) {
 	}
 }
 
-// flowStart is the process's CPU time and the clock when the last cell flow
-// was labelled: the CPU time of a traced cell is counted from there, as its
+// flowStart is the process's CPU time and the clock when the first cell
+// flow was labelled during the capture: the CPU time of a traced cell is counted from there, as its
 // timeline is, and not from Start (the cell is compiled in between).
 var flowStart struct {
 	sync.Mutex
@@ -92,10 +92,16 @@ var flowStart struct {
 	at  time.Time
 }
 
+// markFlow records the first cell flow label since Start reset flowStart:
+// the timeline starts at the traced cell's first label too, and a cell's
+// flow may be labelled again as each of its pieces runs.
 func markFlow() {
 	cpu, ok := processCPU()
+	now := time.Now()
 	flowStart.Lock()
-	flowStart.cpu, flowStart.ok, flowStart.at = cpu, ok, time.Now()
+	if flowStart.at.IsZero() {
+		flowStart.cpu, flowStart.ok, flowStart.at = cpu, ok, now
+	}
 	flowStart.Unlock()
 }
 

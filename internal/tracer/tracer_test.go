@@ -456,3 +456,24 @@ func TestCaptureMeasuresCPUTime(t *testing.T) {
 		t.Errorf("CPU %v in %v (%.2f CPUs) for one goroutine spinning", tr.CPU, tr.CPUWall, cpus)
 	}
 }
+
+// The CPU time is counted from the cell's first flow label, where the
+// timeline starts, even when the flow is labelled again later.
+func TestCPUWindowStartsAtFirstFlowLabel(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	c, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	LabelCellFlow(7)
+	spin(30 * time.Millisecond)
+	LabelCellFlow(7) // the cell's next piece
+	spin(time.Millisecond)
+	tr, _, err := c.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.CPUWall < 30*time.Millisecond {
+		t.Errorf("CPU measured over %v, the cell ran for %v", tr.CPUWall, tr.Wall())
+	}
+}
