@@ -303,7 +303,7 @@ def ex06_1(t, nb):
 
 
 def ex06_2(t, nb):
-    t.assertNotIn("chan send", summary(nb, "balls := make(chan int"))
+    t.assertNotIn("chan send", summary(nb, "batons := make(chan int"))
 
 
 def ex06_3(t, nb):
@@ -374,7 +374,7 @@ EXERCISES = [
     Exercise("06", 1, [Replace('request("friends"', 'fmt.Println(request("friends", 30*time.Millisecond))',
                                'fmt.Println(request("friends", 30*time.Millisecond))\n'
                                'fmt.Println(request("news", 50*time.Millisecond))')], ex06_1),
-    Exercise("06", 2, [Replace("balls := make(chan int", "make(chan int)", "make(chan int, 3)")], ex06_2),
+    Exercise("06", 2, [Replace("batons := make(chan int", "make(chan int)", "make(chan int, 3)")], ex06_2),
     Exercise("06", 3, delete_lines("func fetchAll", "\twg.Wait() // synchronous for the caller: return only when all are done"), ex06_3,
              through="answers := fetchAll("),
     Exercise("07", 1, delete_lines('fmt.Println("all three started")', "var wg sync.WaitGroup", "\twg.Add(1)",
