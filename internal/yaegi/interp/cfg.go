@@ -744,7 +744,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 						// it redefines). A define in a block nested at global
 						// level declares a new variable; reusing a global of
 						// the same name stored an int into a string's slot.
-						if sym != nil && sym.node != n && (n.anc == nil || n.anc.anc != nil) {
+						if sym != nil && sym.node != n && !atTopLevel(n) {
 							sym = nil
 						}
 					}
@@ -915,7 +915,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			// too) is declared here, in its own scope. Upstream declared
 			// nothing: `r, w, err := os.Pipe()` in a cell's loop body
 			// failed with "undefined: r".
-			if sc.def == nil && n.anc != nil && n.anc.anc == nil {
+			if sc.def == nil && atTopLevel(n) {
 				// In global scope, type definition already handled by GTA.
 				// juggler: but the post-order of the value just run gave
 				// it its one-value generator: give back the two-value one
@@ -2486,6 +2486,13 @@ func compDefineX(sc *scope, n *node) error {
 //	}
 //	return false
 // }
+
+// juggler: atTopLevel reports whether statement n is one GTA declares: the
+// root of what is evaluated (a single statement), or a statement of the
+// root block, not one nested in a block or an if/for/switch init.
+func atTopLevel(n *node) bool {
+	return n.anc == nil || n.anc.anc == nil
+}
 
 func childPos(n *node) int {
 	for i, c := range n.anc.child {

@@ -40,7 +40,7 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			}
 
 		case defineStmt:
-			if n.anc != root && n.anc.kind != constDecl {
+			if n != root && n.anc != root && n.anc.kind != constDecl {
 				// juggler: the init of an if, for or switch statement at
 				// top level declares a variable of that statement's scope,
 				// not a global: `for x := 0; ...` left a global x behind.
@@ -123,7 +123,7 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			return false
 
 		case defineXStmt:
-			if n.anc != root {
+			if n != root && n.anc != root {
 				return false // juggler: not a global, as for defineStmt above
 			}
 			err = compDefineX(sc, n)

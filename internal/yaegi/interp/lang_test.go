@@ -427,3 +427,15 @@ func goRun(t *testing.T, src string) []string {
 	}
 	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
 }
+
+// juggler: a single statement is its own root: GTA still declares it (and
+// reports its errors), as for the statements of a root block.
+func TestSingleStatementDefine(t *testing.T) {
+	expectErrors(t, []errCase{
+		{[]string{"a := nil"}, "use of untyped nil"},
+	})
+	runLangCases(t, nil, []langCase{
+		{"define then use", []string{"a := 4", "a * 2"}, "8 int"},
+		{"two-value define then use", []string{`m := map[string]int{"k": 3}`, `v, ok := m["k"]`, "ok && v == 3"}, "true bool"},
+	})
+}
