@@ -53,7 +53,7 @@ var stateColour = map[string]string{
 	tracer.ReasonSync:       "#c98b5e",
 	tracer.ReasonSleep:      "#b5b5b5",
 	tracer.ReasonSyscall:    "#d9738f",
-	tracer.ReasonIO:         "#e8a9bd",
+	tracer.ReasonIO:         "#5fb8ad",
 	tracer.ReasonForever:    "#d65a5a",
 	tracer.ReasonGC:         "#a3ad74",
 	tracer.ReasonOther:      "#d9d4c7",
