@@ -477,3 +477,49 @@ func TestCPUWindowStartsAtFirstFlowLabel(t *testing.T) {
 		t.Errorf("CPU measured over %v, the cell ran for %v", tr.CPUWall, tr.Wall())
 	}
 }
+
+// A cell's pieces that run one after the other on goroutines of their own
+// show as one "cell" lane, and the P lanes name it.
+func TestCellFlowPiecesShareALane(t *testing.T) {
+	tr, _ := traced(t, 1, func() {
+		// traced labelled this goroutine as the flow; two more pieces follow
+		// on goroutines of their own, one after the other.
+		for range 2 {
+			done := make(chan bool)
+			go func() {
+				LabelCellFlow(7)
+				spin(5 * time.Millisecond)
+				close(done)
+			}()
+			<-done
+		}
+	})
+	var flows []*Goroutine
+	for _, g := range tr.Goroutines {
+		if g.Group == GroupCellFlow {
+			flows = append(flows, g)
+		}
+	}
+	// The first flow goroutine (the test's) outlives the pieces: it stays
+	// a lane of its own; the two pieces share one.
+	if len(flows) != 2 {
+		t.Fatalf("%d cell flow lanes, want 2 (the waiting flow, and the two pieces in one)", len(flows))
+	}
+	pieces := flows[1]
+	running := time.Duration(0)
+	for _, s := range pieces.Spans {
+		if s.State == Running {
+			running += s.Duration()
+		}
+	}
+	if running < 8*time.Millisecond {
+		t.Errorf("the pieces' lane ran %v, want both pieces' 10 ms", running)
+	}
+	for _, p := range tr.Procs {
+		for _, s := range p.Spans {
+			if tr.Goroutine(s.G) == nil && s.End-s.Start > int64(2*time.Millisecond) {
+				t.Errorf("P%d ran goroutine %d for %v, which has no lane", p.ID, s.G, time.Duration(s.End-s.Start))
+			}
+		}
+	}
+}
