@@ -81,6 +81,9 @@ func TestBusyMachineIsNotParallel(t *testing.T) {
 	hog := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
 	hog.Env = append(os.Environ(), helperEnv+"=hog", "GOMAXPROCS=1")
 	hogErr := hog.Start()
+	if hogErr == nil {
+		defer func() { hog.Process.Kill(); hog.Wait() }()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	traced := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestHelperProcess$")
@@ -96,7 +99,6 @@ func TestBusyMachineIsNotParallel(t *testing.T) {
 	if hogErr != nil || tracedErr != nil {
 		t.Fatalf("start helpers: %v, %v", hogErr, tracedErr)
 	}
-	defer func() { hog.Process.Kill(); hog.Wait() }()
 	if err := traced.Wait(); err != nil {
 		t.Fatalf("traced helper: %v\n%s", err, out.String())
 	}
@@ -120,9 +122,12 @@ func TestBusyMachineIsNotParallel(t *testing.T) {
 func TestHelperProcess(t *testing.T) {
 	switch os.Getenv(helperEnv) {
 	case "hog":
-		for n := 0; ; n++ {
-			if n == -1 {
-				fmt.Println(n) // never: keeps the loop from being optimised away
+		// Spins until killed, or for a minute at most should the test
+		// that started it die without killing it.
+		start := time.Now()
+		for n := 1; ; n++ {
+			if n%(1<<20) == 0 && time.Since(start) > time.Minute {
+				os.Exit(0)
 			}
 		}
 	case "trace":
