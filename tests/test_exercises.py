@@ -251,7 +251,8 @@ def ex04_1(t, nb):
     t.assertIn("GOMAXPROCS 1", summary(nb, "var gil", 1))
     for i in range(2):
         cpus = float(after(r"global lock: \S+, ([0-9.]+) CPUs busy", stdout(nb, "var gil", i)))
-        t.assertLessEqual(cpus, 1.2)
+        # About one: the goroutine waiting for the lock spins a little first.
+        t.assertLessEqual(cpus, 1.3)
 
 
 def ex04_2(t, nb):
@@ -343,8 +344,9 @@ def ex08_2(t, nb):
 def ex08_3(t, nb):
     out = stdout(nb, "// the ticker")
     before_done = out.split("hog done")[0]
-    # Ticks at 0, 50, ... 300 ms come before the hog ends at 360 ms.
-    t.assertGreaterEqual(before_done.count("tick at"), 5, out)
+    # Ticks at 0, 50, ... 300 ms come before the hog ends at 360 ms (some
+    # late on a busy machine); asyncio's loop would show two.
+    t.assertGreaterEqual(before_done.count("tick at"), 4, out)
 
 
 EXERCISES = [
