@@ -12,7 +12,10 @@ import (
 
 // Summary is the text/plain companion of the timeline: a few plain sentences
 // for learners about parallelism, where the time went, and what was left
-// running.
+// running. Parallelism is judged by two figures that must agree: how many
+// Ps goroutines held on average (the trace) and how many CPUs the process
+// kept busy (its CPU time); holding a P does not put a thread on a CPU
+// when the machine is busy.
 func Summary(t *tracer.Trace) string {
 	var b strings.Builder
 	peak, _ := t.PeakRunning()
