@@ -57,6 +57,8 @@ func Summary(t *tracer.Trace) string {
 	case known:
 		b.WriteString("The process used " + Dur(t.CPU) + " of CPU time in " + Dur(t.CPUWall) + ": " + num(cpus) + " CPUs busy on average")
 		switch {
+		case heldMany && cpus > parallelCPUs && cpus < avg-0.5:
+			b.WriteString(", so goroutines ran in parallel, but on fewer CPUs than the Ps they held: the machine was busy, and the threads holding the Ps took turns on the CPUs part of the time.\n")
 		case heldMany && cpus > parallelCPUs:
 			b.WriteString(", so goroutines ran in parallel.\n")
 		case heldMany:
