@@ -61,6 +61,8 @@ func Summary(t *tracer.Trace) string {
 			b.WriteString(", so goroutines ran in parallel, but on fewer CPUs than the Ps they held: the machine was busy, and the threads holding the Ps took turns on the CPUs part of the time.\n")
 		case heldMany && cpus > parallelCPUs:
 			b.WriteString(", so goroutines ran in parallel.\n")
+		case heldMany && cpus > 1.05:
+			b.WriteString(". So they ran in parallel only a little of the time: the machine was busy (other processes had the cores, or this one may use fewer CPUs), and the threads holding the Ps mostly took turns on the CPUs.\n")
 		case heldMany:
 			b.WriteString(". So they did not really run in parallel: the machine was busy (other processes had the cores, or this one may use fewer CPUs), and the threads holding the Ps took turns on the CPUs.\n")
 		default:

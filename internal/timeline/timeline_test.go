@@ -238,7 +238,8 @@ func TestSummaryParallelNeedsCPUTime(t *testing.T) {
 		{"two CPUs busy", 19 * time.Millisecond, []string{"2.0 on average", "19 ms of CPU time in 10 ms: 1.9 CPUs busy", "so goroutines ran in parallel"}, []string{"busy (other"}},
 		{"busy machine", 9 * time.Millisecond, []string{"2.0 on average", "9 ms of CPU time in 10 ms: 0.9 CPUs busy", "did not really run in parallel", "the machine was busy"}, []string{"so goroutines ran in parallel"}},
 		{"in part", 14 * time.Millisecond, []string{"1.4 CPUs busy", "ran in parallel, but on fewer CPUs than the Ps they held", "the machine was busy"}, []string{"did not really"}},
-		{"just above one CPU", 11 * time.Millisecond, []string{"1.1 CPUs busy", "did not really run in parallel"}, nil},
+		{"just above one CPU", 11 * time.Millisecond, []string{"1.1 CPUs busy", "ran in parallel only a little of the time", "the machine was busy"}, []string{"so goroutines ran in parallel"}},
+		{"one CPU", 10 * time.Millisecond, []string{"1.0 CPUs busy", "did not really run in parallel"}, nil},
 		{"not measured", 0, []string{"2.0 on average", "is not known"}, []string{"ran in parallel."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
