@@ -14,6 +14,7 @@ a broken cell never lands in the committed outputs. test_notebooks.py uses
 the same functions.
 """
 
+import copy
 import glob
 import os
 import sys
@@ -52,14 +53,22 @@ def read(path):
     return nbformat.read(path, as_version=4)
 
 
-def execute(path):
+def execute(path, rerun=False, nb=None):
     """Execute the notebook at path top to bottom in a fresh kernel.
 
     Returns the executed notebook (the file is not changed) and the seconds
-    it took. Error outputs do not stop the run: errors() lists them.
+    it took. Error outputs do not stop the run: errors() lists them. With
+    rerun, every code cell then runs once more, top to bottom, in the same
+    kernel, as a learner rerunning cells after Run All does; the returned
+    notebook is the first run, and its metadata "juggler_rerun" holds the
+    second run's code cells. nb, when given, is run instead of the file
+    (an exercise's edited copy).
     """
     kernelenv.setup()
-    nb = read(path)
+    nb = copy.deepcopy(nb) if nb is not None else read(path)
+    first = len(nb.cells)
+    if rerun:
+        nb.cells = nb.cells + [copy.deepcopy(c) for c in code_cells(nb)]
     client = NotebookClient(
         nb, kernel_name=KERNELSPEC["name"], timeout=CELL_TIMEOUT,
         allow_errors=True, record_timing=False,
@@ -69,6 +78,10 @@ def execute(path):
     # nbclient copies language_info from the kernel; the kernelspec stays
     # the one the notebook is meant for.
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    if rerun:
+        again = nb.cells[first:]
+        nb.cells = nb.cells[:first]
+        return nb, time.monotonic() - start, again
     return nb, time.monotonic() - start
 
 
@@ -77,9 +90,11 @@ def code_cells(nb):
 
 
 def errors(nb):
-    """(cell number, 'ename: evalue') of every error output in nb."""
+    """(cell number, 'ename: evalue') of every error output in nb, a
+    notebook or a list of cells."""
     out = []
-    for i, cell in enumerate(code_cells(nb), 1):
+    cells = nb if isinstance(nb, list) else code_cells(nb)
+    for i, cell in enumerate(cells, 1):
         for o in cell.get("outputs", []):
             if o.output_type == "error":
                 out.append((i, f"{o.ename}: {o.evalue}"))

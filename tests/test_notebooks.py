@@ -5,7 +5,9 @@ Each notebook is executed top to bottom with nbclient in a fresh Juggler
 kernel; the test fails on any error output, and when the committed file
 differs from the fresh run in its code cells or in the kinds of output each
 cell has (outputs themselves hold times and counts that change from run to
-run), or holds an error output. `make notebooks` brings them up to date.
+run), or holds an error output. After Run All, every code cell runs once
+more, top to bottom, in the same kernel, and must not fail either.
+`make notebooks` brings them up to date.
 """
 
 import os
@@ -58,9 +60,15 @@ class NotebookRunTests(unittest.TestCase):
     """One test per notebook, added below: execute it and compare."""
 
     def check(self, path):
-        fresh, took = notebooks.execute(path)
+        # Run All, then every code cell again in the same kernel: learners
+        # rerun cells, and a rerun must not fail where the first run did
+        # not (a cell's names meet those of later cells).
+        fresh, took, again = notebooks.execute(path, rerun=True)
         errors = notebooks.errors(fresh)
         self.assertEqual(errors, [], f"error outputs in {path}")
+        self.assertEqual(notebooks.errors(again), [],
+                         f"error outputs when {path}'s cells are rerun "
+                         "after Run All")
         problems = notebooks.compare(notebooks.read(path), fresh)
         self.assertEqual(problems, [],
                          f"{path} is not current: run `make notebooks`")
@@ -72,7 +80,8 @@ def _add_run_test(path):
     def test(self):
         self.check(path)
 
-    test.__doc__ = f"{name} runs clean and is committed current"
+    test.__doc__ = (f"{name} runs clean, reruns clean, and is committed "
+                    "current")
     setattr(NotebookRunTests, "test_" + name.replace("-", "_"), test)
 
 

@@ -566,6 +566,12 @@ class TraceTests(KernelCase):
         self.assertIn("line 6:", data["text/html"])  # the go statement, counting the magic
         self.assertIn("at most 2 running at once", data["text/plain"])
         self.assertIn("GOMAXPROCS 2", data["text/plain"])
+        # Holding two Ps is not running in parallel: the summary says so only
+        # when the process's CPU time agrees (the machine may be busy).
+        m = re.search(r"([0-9.]+) CPUs busy on average", data["text/plain"])
+        self.assertIsNotNone(m, data["text/plain"])
+        if "ran in parallel." in data["text/plain"]:
+            self.assertGreater(float(m.group(1)), 1.2, data["text/plain"])
 
     def test_trace_one_proc_takes_turns(self):
         before = self.run_cell("runtime.GOMAXPROCS(0)").result()

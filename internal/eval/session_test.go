@@ -617,3 +617,26 @@ func TestDeadlockNamesEarlierCell(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Rerunning a cell whose loop variable is named like a global that a later
+// cell declared, with another type, reruns it (notebook 07's callbacks cell
+// after Run All). The interpreter used to store the loop's int into the
+// global's slot: "reflect.Set: value of type int is not assignable to type
+// <-chan int".
+func TestRerunLoopVarNamedLikeLaterGlobal(t *testing.T) {
+	s, out, _, _ := newSession(t)
+	loop := "n := 0\nfor x := 1; x <= 3; x++ {\n\tn += x\n}\nfor _, x := range []int{4} {\n\tn += x\n}\nif true {\n\tx := 5\n\tn += x\n}\nfmt.Println(n)"
+	got, err := run(t, s,
+		loop,
+		"func ch(v int) <-chan int { c := make(chan int, 1); c <- v; return c }",
+		"x := ch(3)\nfmt.Println(<-x)",
+		loop,
+		"fmt.Println(<-ch(7), x != nil)",
+	)
+	if err != nil {
+		t.Fatalf("rerun: %v", err)
+	}
+	if want := "15\n3\n15\n7 true\n"; out.String() != want || got != "" {
+		t.Errorf("output %q (value %q), want %q", out.String(), got, want)
+	}
+}

@@ -53,7 +53,7 @@ var stateColour = map[string]string{
 	tracer.ReasonSync:       "#c98b5e",
 	tracer.ReasonSleep:      "#b5b5b5",
 	tracer.ReasonSyscall:    "#d9738f",
-	tracer.ReasonIO:         "#e8a9bd",
+	tracer.ReasonIO:         "#5fb8ad",
 	tracer.ReasonForever:    "#d65a5a",
 	tracer.ReasonGC:         "#a3ad74",
 	tracer.ReasonOther:      "#d9d4c7",
@@ -314,15 +314,21 @@ func (r *renderer) aggRow(label string, members []*tracer.Goroutine) row {
 func (r *renderer) header() float64 {
 	t := r.t
 	peak, _ := t.PeakRunning()
-	title := fmt.Sprintf("%s wall · GOMAXPROCS %d · at most %d running at once · %s", Dur(t.Wall()), t.GOMAXPROCS, peak, plural(len(t.Goroutines)-flowCount(t), "goroutine", "goroutines"))
+	cpu := ""
+	if cpus, ok := t.CPUs(); ok {
+		cpu = fmt.Sprintf(" · %s CPU (%.1f CPUs busy)", Dur(t.CPU), cpus)
+	}
+	title := fmt.Sprintf("%s wall%s · GOMAXPROCS %d · at most %d running at once · %s", Dur(t.Wall()), cpu, t.GOMAXPROCS, peak, plural(len(t.Goroutines)-flowCount(t), "goroutine", "goroutines"))
 	fmt.Fprintf(&r.b, `<text x="4" y="14" font-size="12" font-weight="bold" fill="#222">%s</text>`, esc(title))
 
 	x, ly := 4.0, 22.0
 	for _, c := range legendOrder {
 		label := c
-		if c == "runnable" {
+		if c == "running" {
+			label = "running (holds a P)"
+		} else if c == "runnable" {
 			label = "runnable (waiting for a P)"
-		} else if c != "running" {
+		} else {
 			label = "blocked: " + c
 			if c == tracer.ReasonForever {
 				label = "blocked forever"
@@ -514,7 +520,7 @@ func (r *renderer) procSpans(p *tracer.Proc, mid float64) {
 		if l, ok := r.goLabel[id]; ok {
 			return l
 		}
-		return "runtime or kernel goroutine " + strconv.FormatInt(id, 10)
+		return "goroutine " + strconv.FormatInt(id, 10) + " of the Go runtime or of Juggler"
 	}
 	runs(len(spans), func(i int) (float64, float64) {
 		return r.x(spans[i].Start), r.x(spans[i].End)

@@ -69,6 +69,7 @@ func small() *tracer.Trace {
 			{Kind: tracer.Create, From: 1, To: 12, At: at(7)},
 		},
 		Hidden: 17,
+		CPU:    4800 * time.Microsecond, CPUWall: 10 * time.Millisecond,
 	}
 }
 
@@ -198,11 +199,62 @@ func TestSummaryPhrases(t *testing.T) {
 		"chan receive",
 		"1 goroutine started at line 3 is still blocked (chan receive).",
 		"1 goroutine started at line 4 of cell 2 is still blocked (sleep).",
-		"17 runtime and kernel goroutines",
+		"17 goroutines of the Go runtime and of Juggler itself not shown",
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// twoSpinning is a trace of two goroutines that held both Ps for the whole
+// 10 ms window, with the process's CPU time as given (0: unknown).
+func twoSpinning(cpu time.Duration) *tracer.Trace {
+	const end = 10 * ms
+	flow := &tracer.Goroutine{ID: 1, Cell: 3, Group: tracer.GroupCellFlow, Ended: -1,
+		Spans: []tracer.Span{{Start: 0, End: end, State: tracer.Blocked, Reason: tracer.ReasonSync, P: -1, M: -1}}}
+	tr := &tracer.Trace{Cell: 3, Start: 0, End: end, GOMAXPROCS: 2, Goroutines: []*tracer.Goroutine{flow}, Procs: []*tracer.Proc{{ID: 0}, {ID: 1}}}
+	for p := range 2 {
+		id := int64(10 + p)
+		tr.Goroutines = append(tr.Goroutines, &tracer.Goroutine{ID: id, Cell: 3, Line: 2, Fn: "spin", Group: tracer.GroupThisCell, Ended: end, Parent: 1,
+			Spans: []tracer.Span{{Start: 0, End: end, State: tracer.Running, P: p, M: int64(p)}}})
+		tr.Procs[p].Spans = []tracer.ProcSpan{{Start: 0, End: end, G: id, M: int64(p)}}
+	}
+	if cpu > 0 {
+		tr.CPU, tr.CPUWall = cpu, time.Duration(end)
+	}
+	return tr
+}
+
+// The summary says "ran in parallel" only when the process's CPU time
+// agrees with the Ps the goroutines held.
+func TestSummaryParallelNeedsCPUTime(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		cpu     time.Duration
+		want    []string
+		wantNot []string
+	}{
+		{"two CPUs busy", 19 * time.Millisecond, []string{"2.0 on average", "19 ms of CPU time in 10 ms: 1.9 CPUs busy", "so goroutines ran in parallel"}, []string{"busy (other"}},
+		{"busy machine", 9 * time.Millisecond, []string{"2.0 on average", "9 ms of CPU time in 10 ms: 0.9 CPUs busy", "did not really run in parallel", "the machine was busy"}, []string{"so goroutines ran in parallel"}},
+		{"in part", 14 * time.Millisecond, []string{"1.4 CPUs busy", "ran in parallel, but on fewer CPUs than the Ps they held", "the machine was busy"}, []string{"did not really"}},
+		{"just above one CPU", 11 * time.Millisecond, []string{"1.1 CPUs busy", "ran in parallel only a little of the time", "the machine was busy"}, []string{"so goroutines ran in parallel"}},
+		{"one CPU", 10 * time.Millisecond, []string{"1.0 CPUs busy", "did not really run in parallel"}, nil},
+		{"not measured", 0, []string{"2.0 on average", "is not known"}, []string{"ran in parallel."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Summary(twoSpinning(tc.cpu))
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("summary lacks %q:\n%s", w, s)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(s, w) {
+					t.Errorf("summary says %q:\n%s", w, s)
+				}
+			}
+		})
 	}
 }
 
@@ -246,4 +298,18 @@ func BenchmarkRender2000(b *testing.B) {
 		n = len(HTML(tr))
 	}
 	b.ReportMetric(float64(n), "bytes")
+}
+
+// A system call keeps its thread: the summary says so, with the threads the
+// goroutines ran on.
+func TestSummarySyscallThreads(t *testing.T) {
+	tr := twoSpinning(0)
+	tr.Goroutines[0].Spans = []tracer.Span{{Start: 0, End: tr.End, State: tracer.Blocked, Reason: tracer.ReasonSyscall, P: -1, M: -1}}
+	s := Summary(tr)
+	if want := "lets go of its P, which the runtime hands to another thread; goroutines here ran on 2 threads."; !strings.Contains(s, want) {
+		t.Errorf("summary lacks %q:\n%s", want, s)
+	}
+	if s := Summary(twoSpinning(0)); strings.Contains(s, "system call") {
+		t.Errorf("no system call, yet:\n%s", s)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Log categories the labelling API writes into the trace. Parse reads them
@@ -76,8 +77,32 @@ func LabelNext(cell int64, line int, fn string) {
 // never outlives the cell, so later traces need no memory of it.
 func LabelCellFlow(cell int64) {
 	if trace.IsEnabled() {
+		markFlow()
 		trace.Log(context.Background(), catFlow, strconv.FormatInt(cell, 10))
 	}
+}
+
+// flowStart is the process's CPU time and the clock when the first cell
+// flow was labelled during the capture: the CPU time of a traced cell is counted from there, as its
+// timeline is, and not from Start (the cell is compiled in between).
+var flowStart struct {
+	sync.Mutex
+	cpu time.Duration
+	ok  bool
+	at  time.Time
+}
+
+// markFlow records the first cell flow label since Start reset flowStart:
+// the timeline starts at the traced cell's first label too, and a cell's
+// flow may be labelled again as each of its pieces runs.
+func markFlow() {
+	cpu, ok := processCPU()
+	now := time.Now()
+	flowStart.Lock()
+	if flowStart.at.IsZero() {
+		flowStart.cpu, flowStart.ok, flowStart.at = cpu, ok, now
+	}
+	flowStart.Unlock()
 }
 
 func remember(id int64, l label) {

@@ -23,7 +23,7 @@ type State uint8
 // Goroutine states, coarser than the runtime's: a goroutine in a system call
 // counts as Blocked with reason "syscall".
 const (
-	Running  State = iota + 1 // on a P, executing
+	Running  State = iota + 1 // holds a P (its thread may still wait for a CPU)
 	Runnable                  // ready, waiting for a P
 	Blocked                   // waiting for something; Span.Reason says what
 )
@@ -192,6 +192,22 @@ type Trace struct {
 	// Hidden counts the unlabelled goroutines the trace saw: the runtime's,
 	// the kernel's and the tracer's own.
 	Hidden int
+	// CPU is the CPU time the whole process used (every thread, user and
+	// system) during CPUWall of wall time, both measured around the
+	// capture. The trace says which goroutine held a P, not whether the
+	// P's thread was on a CPU: on a busy machine the OS makes threads take
+	// turns, and only this figure shows it. Both are zero when unknown (a
+	// trace parsed from bytes).
+	CPU, CPUWall time.Duration
+}
+
+// CPUs is how many CPUs the process kept busy on average while the cell
+// ran (CPU time over wall time), and whether that is known.
+func (t *Trace) CPUs() (float64, bool) {
+	if t.CPUWall <= 0 {
+		return 0, false
+	}
+	return float64(t.CPU) / float64(t.CPUWall), true
 }
 
 // Wall is the length of the traced window.

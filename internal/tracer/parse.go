@@ -326,6 +326,7 @@ func (p *parser) finish(cell int64) *Trace {
 	slices.SortFunc(t.Goroutines, func(a, b *Goroutine) int {
 		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
 	})
+	merged := mergeFlows(t)
 
 	// P lanes: every P below GOMAXPROCS, and any other that ran something.
 	for _, open := range p.running {
@@ -345,6 +346,9 @@ func (p *parser) finish(cell int64) *Trace {
 	for _, pr := range p.procs {
 		var spans []ProcSpan
 		for _, s := range pr.Spans {
+			if to, ok := merged[s.G]; ok {
+				s.G = to
+			}
 			s.Start, s.End = max(s.Start, start), min(s.End, end)
 			if s.End > s.Start {
 				spans = append(spans, s)
@@ -359,12 +363,45 @@ func (p *parser) finish(cell int64) *Trace {
 	slices.SortFunc(t.Procs, func(a, b *Proc) int { return cmp.Compare(a.ID, b.ID) })
 
 	for _, e := range p.edges {
-		if visible[e.From] && visible[e.To] && e.At >= start && e.At <= end {
+		if to, ok := merged[e.From]; ok {
+			e.From = to
+		}
+		if to, ok := merged[e.To]; ok {
+			e.To = to
+		}
+		if visible[e.From] && visible[e.To] && e.From != e.To && e.At >= start && e.At <= end {
 			t.Edges = append(t.Edges, e)
 		}
 	}
 	slices.SortStableFunc(t.Edges, func(a, b Edge) int { return cmp.Compare(a.At, b.At) })
 	return t
+}
+
+// mergeFlows puts the traced cell's main flow in one lane. The kernel runs
+// a cell's pieces (its declarations, then its statements) one after the
+// other, possibly each on a goroutine of its own; shown apart, they read as
+// two cells. A flow goroutine that starts after the previous one ended joins
+// its lane. mergeFlows returns which goroutine IDs were merged into which.
+func mergeFlows(t *Trace) map[int64]int64 {
+	merged := map[int64]int64{}
+	var keep *Goroutine
+	out := t.Goroutines[:0]
+	for _, g := range t.Goroutines {
+		if g.Group != GroupCellFlow {
+			out = append(out, g)
+			continue
+		}
+		if keep != nil && keep.Ended >= 0 && keep.Ended <= g.Created {
+			keep.Spans = append(keep.Spans, g.Spans...)
+			keep.Ended = g.Ended
+			merged[g.ID] = keep.ID
+			continue
+		}
+		keep = g
+		out = append(out, g)
+	}
+	t.Goroutines = out
+	return merged
 }
 
 // parseLabel reads "cell line fn".

@@ -440,3 +440,86 @@ func TestLabelNextNamesGoroutinesThatNeverRan(t *testing.T) {
 		}
 	}
 }
+
+// A capture measures the process's CPU time over about the traced window.
+func TestCaptureMeasuresCPUTime(t *testing.T) {
+	tr, _ := traced(t, 1, func() { spin(30 * time.Millisecond) })
+	cpus, ok := tr.CPUs()
+	if !ok {
+		t.Skip("no CPU time on this system")
+	}
+	if d := tr.CPUWall - tr.Wall(); d < -5*time.Millisecond || d > 50*time.Millisecond {
+		t.Errorf("CPU measured over %v, the traced window is %v", tr.CPUWall, tr.Wall())
+	}
+	// The spin used at most one CPU; the process may have had less of it.
+	if tr.CPU <= 0 || cpus > 1.5 {
+		t.Errorf("CPU %v in %v (%.2f CPUs) for one goroutine spinning", tr.CPU, tr.CPUWall, cpus)
+	}
+}
+
+// The CPU time is counted from the cell's first flow label, where the
+// timeline starts, even when the flow is labelled again later.
+func TestCPUWindowStartsAtFirstFlowLabel(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	c, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	LabelCellFlow(7)
+	spin(30 * time.Millisecond)
+	LabelCellFlow(7) // the cell's next piece
+	spin(time.Millisecond)
+	tr, _, err := c.Stop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.CPUWall < 30*time.Millisecond {
+		t.Errorf("CPU measured over %v, the cell ran for %v", tr.CPUWall, tr.Wall())
+	}
+}
+
+// A cell's pieces that run one after the other on goroutines of their own
+// show as one "cell" lane, and the P lanes name it.
+func TestCellFlowPiecesShareALane(t *testing.T) {
+	tr, _ := traced(t, 1, func() {
+		// traced labelled this goroutine as the flow; two more pieces follow
+		// on goroutines of their own, one after the other.
+		for range 2 {
+			done := make(chan bool)
+			go func() {
+				LabelCellFlow(7)
+				spin(5 * time.Millisecond)
+				close(done)
+			}()
+			<-done
+		}
+	})
+	var flows []*Goroutine
+	for _, g := range tr.Goroutines {
+		if g.Group == GroupCellFlow {
+			flows = append(flows, g)
+		}
+	}
+	// The first flow goroutine (the test's) outlives the pieces: it stays
+	// a lane of its own; the two pieces share one.
+	if len(flows) != 2 {
+		t.Fatalf("%d cell flow lanes, want 2 (the waiting flow, and the two pieces in one)", len(flows))
+	}
+	pieces := flows[1]
+	running := time.Duration(0)
+	for _, s := range pieces.Spans {
+		if s.State == Running {
+			running += s.Duration()
+		}
+	}
+	if running < 8*time.Millisecond {
+		t.Errorf("the pieces' lane ran %v, want both pieces' 10 ms", running)
+	}
+	for _, p := range tr.Procs {
+		for _, s := range p.Spans {
+			if tr.Goroutine(s.G) == nil && s.End-s.Start > int64(2*time.Millisecond) {
+				t.Errorf("P%d ran goroutine %d for %v, which has no lane", p.ID, s.G, time.Duration(s.End-s.Start))
+			}
+		}
+	}
+}

@@ -739,6 +739,14 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					if sc.global {
 						// Do not overload existing symbols (defined in GTA) in global scope.
 						sym, _, _ = sc.lookup(dest.ident)
+						// juggler: only the symbol GTA made for this very
+						// statement (or, for a define at top level, the global
+						// it redefines). A define in a block nested at global
+						// level declares a new variable; reusing a global of
+						// the same name stored an int into a string's slot.
+						if sym != nil && sym.node != n && !atTopLevel(n) {
+							sym = nil
+						}
 					}
 					if sym == nil {
 						sym = &symbol{index: sc.add(dest.typ), kind: varSym, typ: dest.typ}
@@ -902,7 +910,12 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		case defineXStmt:
 			wireChild(n)
-			if sc.def == nil {
+			// juggler: GTA declares only the statements at top level; one
+			// in a block or in an if/for/switch init (sc.def is nil there
+			// too) is declared here, in its own scope. Upstream declared
+			// nothing: `r, w, err := os.Pipe()` in a cell's loop body
+			// failed with "undefined: r".
+			if sc.def == nil && atTopLevel(n) {
 				// In global scope, type definition already handled by GTA.
 				// juggler: but the post-order of the value just run gave
 				// it its one-value generator: give back the two-value one
@@ -2473,6 +2486,13 @@ func compDefineX(sc *scope, n *node) error {
 //	}
 //	return false
 // }
+
+// juggler: atTopLevel reports whether statement n is one GTA declares: the
+// root of what is evaluated (a single statement), or a statement of the
+// root block, not one nested in a block or an if/for/switch init.
+func atTopLevel(n *node) bool {
+	return n.anc == nil || n.anc.anc == nil
+}
 
 func childPos(n *node) int {
 	for i, c := range n.anc.child {

@@ -40,6 +40,13 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			}
 
 		case defineStmt:
+			if n != root && n.anc != root && n.anc.kind != constDecl {
+				// juggler: the init of an if, for or switch statement at
+				// top level declares a variable of that statement's scope,
+				// not a global: `for x := 0; ...` left a global x behind.
+				// The compiler declares it (cfg.go, defineStmt).
+				return false
+			}
 			var (
 				atyp *itype
 				err2 error
@@ -116,6 +123,9 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			return false
 
 		case defineXStmt:
+			if n != root && n.anc != root {
+				return false // juggler: not a global, as for defineStmt above
+			}
 			err = compDefineX(sc, n)
 
 		case valueSpec:

@@ -2,6 +2,9 @@ package interp_test
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -348,5 +351,91 @@ func TestErrorsAndAssertions(t *testing.T) {
 		{"comma-ok on nil any, top level", []string{"var r any", "_, ok := r.(error)", "ok"}, "false bool"},
 		{"comma-ok on nil any, in a func", []string{"func f() bool { var r any; _, ok := r.(error); return ok }", "f()"}, "false bool"},
 		{"recover handler when nothing panicked", []string{`func f() (s string) { defer func() { if err, ok := recover().(error); ok { s = err.Error() } else { s = "none" } }(); return }`, "f()"}, "none string"},
+	})
+}
+
+// juggler: a variable declared with := inside a block (or in the init of an
+// if, for or switch) at top level is that block's, even when a global of the
+// same name exists or is declared later. The interpreter stored the block's
+// int into the global string's slot ("reflect.Set: value of type int is not
+// assignable to type string"), and an init statement left a global behind.
+// Each case is a list of cells, the last an expression; the expectation is
+// what the toolchain prints for the same statements in one func.
+func TestBlockShadowsGlobal(t *testing.T) {
+	cases := [][]string{
+		{"n := 0", "if true { x := 1; n += x }", `x := "s"`, "if true { x := 1; n += x }", "fmt.Sprint(x, n)"},
+		{`x := "s"`, "for x := 0; x < 3; x++ { _ = x }", "x"},
+		{`x := "s"`, "if x := 2; x > 1 { _ = x }", "x"},
+		{`x := "s"`, "switch x := 4; x { case 4: _ = x }", "x"},
+		{`x := "s"`, "n := 0", "for i := 0; i < 3; i++ { x := i; n += x }", "fmt.Sprint(x, n)"},
+		{"n := 0", "for _, v := range []int{1, 2} { x := v; n += x }", "x := []int{7}", "for _, v := range []int{1, 2} { x := v; n += x }", "fmt.Sprint(x, n)"},
+		// Two-value forms (a call, a map index, a receive) in blocks.
+		{"two := func() (int, error) { return 3, nil }", "n := 0", "for k := 0; k < 2; k++ { x, err := two(); n += x + k; _ = err }", `x := "s"`, "if true { x, err := two(); n += x; _ = err }", "fmt.Sprint(x, n)"},
+		{`m := map[string]int{"a": 1}`, "n := 0", `if v, ok := m["a"]; ok { n += v }`, `for _, k := range []string{"a", "b"} { v, ok := m[k]; if ok { n += v } }`, `v := "s"`, "fmt.Sprint(v, n)"},
+		{"ch := make(chan int, 2)", "ch <- 4", "close(ch)", "n := 0", "for k := 0; k < 2; k++ { v, ok := <-ch; if ok { n += v } }", "n"},
+	}
+	var prog strings.Builder
+	prog.WriteString("package main\n\nimport \"fmt\"\n\n")
+	for i, c := range cases {
+		fmt.Fprintf(&prog, "func case%d() string {\n%s\nreturn fmt.Sprint(%s)\n}\n\n", i, strings.Join(c[:len(c)-1], "\n"), c[len(c)-1])
+	}
+	prog.WriteString("func main() {\n")
+	for i := range cases {
+		fmt.Fprintf(&prog, "\tfmt.Println(case%d())\n", i)
+	}
+	prog.WriteString("}\n")
+	want := goRun(t, prog.String())
+	if len(want) != len(cases) {
+		t.Fatalf("go run printed %d lines for %d cases: %q", len(want), len(cases), want)
+	}
+	for k, c := range cases {
+		i := interp.New(interp.Options{})
+		if err := i.Use(stdlib.Symbols); err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		for _, src := range append([]string{`import "fmt"`}, c...) {
+			v, err := i.Eval(src)
+			if err != nil {
+				t.Fatalf("%q: %v", c, err)
+			}
+			if v.IsValid() && v.CanInterface() {
+				got = fmt.Sprint(v.Interface())
+			}
+		}
+		if got != want[k] {
+			t.Errorf("%q = %q, go run prints %q", c, got, want[k])
+		}
+	}
+}
+
+// goRun runs a Go program with the toolchain and returns its output lines.
+func goRun(t *testing.T, src string) []string {
+	t.Helper()
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go toolchain on PATH")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "main.go")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(gobin, "run", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go run: %v\n%s\n%s", err, out, src)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+}
+
+// juggler: a single statement is its own root: GTA still declares it (and
+// reports its errors), as for the statements of a root block.
+func TestSingleStatementDefine(t *testing.T) {
+	expectErrors(t, []errCase{
+		{[]string{"a := nil"}, "use of untyped nil"},
+	})
+	runLangCases(t, nil, []langCase{
+		{"define then use", []string{"a := 4", "a * 2"}, "8 int"},
+		{"two-value define then use", []string{`m := map[string]int{"k": 3}`, `v, ok := m["k"]`, "ok && v == 3"}, "true bool"},
 	})
 }
