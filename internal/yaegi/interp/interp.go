@@ -22,6 +22,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 )
 
 // Interpreter node structure for AST and CFG.
@@ -236,12 +237,12 @@ type Interpreter struct {
 	mapTypes   map[reflect.Value][]reflect.Type // special interfaces mapping for wrappers
 
 	mutex    sync.RWMutex
-	frame    *frame            // program data storage during execution
-	universe *scope            // interpreter global level scope
-	scopes   map[string]*scope // package level scopes, indexed by import path
-	srcPkg   imports           // source packages used in interpreter, indexed by path
-	pkgNames map[string]string // package names, indexed by import path
-	roots    []*node
+	frame    *frame               // program data storage during execution
+	universe *scope               // interpreter global level scope
+	scopes   map[string]*scope    // package level scopes, indexed by import path
+	srcPkg   imports              // source packages used in interpreter, indexed by path
+	pkgNames map[string]string    // package names, indexed by import path
+	roots    []weak.Pointer[node] // juggler: weak, see ast.go
 	generic  map[string]*node
 
 	hooks *hooks // symbol hooks
@@ -606,11 +607,52 @@ func (interp *Interpreter) eval(src, name string, inc bool) (res reflect.Value, 
 // EvalWithContext passes the run of its context, so that the code runs in
 // it even when it is stopped while the code compiles.
 func (interp *Interpreter) evalRun(src, name string, inc bool, r *runState) (res reflect.Value, err error) {
+	interp.mutex.RLock()
+	from := len(interp.universe.types)
+	interp.mutex.RUnlock()
 	prog, err := interp.compileSrc(src, name, inc)
 	if err != nil || interp.noRun {
 		return res, err
 	}
-	return interp.execute(prog, r)
+	if r == nil {
+		r = interp.runState()
+	}
+	res, err = interp.execute(prog, r)
+	if err == nil && inc && r.live() {
+		interp.releaseTemps(from)
+	}
+	return res, err
+}
+
+// juggler: releaseTemps gives a fresh zero value to the global frame slots
+// from index from on that no package-level symbol names: the temporaries
+// of the statements just evaluated (call results, func literal values, the
+// variables of top-level blocks). Those statements have run and nothing
+// else reads these slots; the func literals among them hold a copy of the
+// global frame, and each copy held the copies before it, so a session that
+// ran a go statement in each cell kept them all. Called only after an
+// evaluation that returned normally and was not stopped, so the code is not
+// still running (a stopped one may still be unwinding).
+func (interp *Interpreter) releaseTemps(from int) {
+	interp.mutex.RLock()
+	types := interp.universe.types
+	named := map[int]bool{}
+	for _, sc := range interp.scopes {
+		for _, sym := range sc.sym {
+			if sym.index >= from {
+				named[sym.index] = true
+			}
+		}
+	}
+	interp.mutex.RUnlock()
+	f := interp.frame
+	f.mutex.Lock()
+	defer f.mutex.Unlock()
+	for i := from; i < len(f.data) && i < len(types); i++ {
+		if !named[i] && f.data[i].IsValid() && !f.data[i].IsZero() {
+			f.data[i] = reflect.New(types[i]).Elem()
+		}
+	}
 }
 
 // EvalWithContext evaluates Go code represented as a string. It returns
