@@ -252,6 +252,22 @@ type Interpreter struct {
 	unwinding <-chan struct{}
 
 	debugger *Debugger
+
+	// juggler: pinned holds the global frame slots that function bodies
+	// read, and varSlots the slot of each package-level variable as of the
+	// last evaluation (key: package path, a space, the name); both are
+	// used by releaseTemps. Written only while compiling and after an
+	// evaluation, which the caller does one at a time.
+	pinned   map[int]bool
+	varSlots map[string]int
+}
+
+// juggler: pinSlot records that compiled function code reads global slot i.
+func (interp *Interpreter) pinSlot(i int) {
+	if interp.pinned == nil {
+		interp.pinned = map[int]bool{}
+	}
+	interp.pinned[i] = true
 }
 
 const (
@@ -633,25 +649,50 @@ func (interp *Interpreter) evalRun(src, name string, inc bool, r *runState) (res
 // ran a go statement in each cell kept them all. Called only after an
 // evaluation that returned normally and was not stopped, so the code is not
 // still running (a stopped one may still be unwinding).
+//
+// A package-level variable the evaluation declared again gets a new slot;
+// the old one is released too, unless a function body reads it (pinSlot):
+// yaegi's functions compiled before keep reading the old variable.
 func (interp *Interpreter) releaseTemps(from int) {
 	interp.mutex.RLock()
 	types := interp.universe.types
 	named := map[int]bool{}
-	for _, sc := range interp.scopes {
-		for _, sym := range sc.sym {
-			if sym.index >= from {
-				named[sym.index] = true
+	var replaced []int
+	if interp.varSlots == nil {
+		interp.varSlots = map[string]int{}
+	}
+	for path, sc := range interp.scopes {
+		for name, sym := range sc.sym {
+			if sym.index < from {
+				continue
 			}
+			named[sym.index] = true
+			if sym.kind != varSym || !sym.global {
+				continue
+			}
+			key := path + " " + name
+			if old, ok := interp.varSlots[key]; ok && old < from && !interp.pinned[old] {
+				replaced = append(replaced, old)
+			}
+			interp.varSlots[key] = sym.index
 		}
 	}
 	interp.mutex.RUnlock()
 	f := interp.frame
 	f.mutex.Lock()
 	defer f.mutex.Unlock()
-	for i := from; i < len(f.data) && i < len(types); i++ {
-		if !named[i] && f.data[i].IsValid() && !f.data[i].IsZero() {
+	release := func(i int) {
+		if i < len(f.data) && i < len(types) && f.data[i].IsValid() && !f.data[i].IsZero() {
 			f.data[i] = reflect.New(types[i]).Elem()
 		}
+	}
+	for i := from; i < len(f.data); i++ {
+		if !named[i] {
+			release(i)
+		}
+	}
+	for _, i := range replaced {
+		release(i)
 	}
 }
 

@@ -363,6 +363,10 @@ func TestReleasedTemporaries(t *testing.T) {
 		{"goroutine outlives its evaluation", []string{"done := make(chan int)", "{ k := 9; go func() { time.Sleep(20 * time.Millisecond); done <- k }() }", "<-done"}, "9 int"},
 		{"named variables stay", []string{"xs := []int{1, 2}", "{ t := 3; xs = append(xs, t) }", "len(xs) + xs[2]"}, "6 int"},
 		{"closure kept in a variable", []string{"n := 0", "inc := func() int { n++; return n }", "inc()", "inc() + n"}, "4 int"},
+		// A name declared again is a new variable; code compiled before
+		// keeps the old one, which must keep its value.
+		{"func reads a variable declared again", []string{"x := 1", "func f() int { return x }", "x := 2", "f()*10 + x"}, "12 int"},
+		{"closure reads a variable declared again", []string{"y := 1", "g := func() int { return y }", "var y = 2", "g()*10 + y"}, "12 int"},
 	})
 }
 
@@ -389,6 +393,10 @@ func TestReleasedTemporariesMemory(t *testing.T) {
 	for range 40 {
 		eval("{ b := make([]byte, 1<<20); func() { b[0] = 1 }() }")
 	}
+	// A MiB declared again and again under one name: only the last is live.
+	for range 40 {
+		eval("big := make([]byte, 1<<20)")
+	}
 	// A goroutine per evaluation: each closure copied the global frame,
 	// copies of the copies before it included, which grew as the square.
 	for range 400 {
@@ -397,6 +405,6 @@ func TestReleasedTemporariesMemory(t *testing.T) {
 	grew := int64(heap()) - int64(before)
 	runtime.KeepAlive(i)
 	if grew > 8<<20 {
-		t.Errorf("heap grew by %d KiB over 440 evaluations, want < 8 MiB", grew>>10)
+		t.Errorf("heap grew by %d KiB over 480 evaluations, want < 8 MiB", grew>>10)
 	}
 }
