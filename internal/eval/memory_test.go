@@ -119,3 +119,28 @@ func TestLongSessionHeap(t *testing.T) {
 		t.Errorf("heap grew by %d KiB over 540 cells, want < 6 MiB", grew>>10)
 	}
 }
+
+// A rebuild (a method redefined) frees the interpreter it replaces, once
+// nothing of it runs any more.
+func TestRebuildFreesOldInterpreter(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	if _, err := run(t, s, "type T struct{ n int }\nfunc (t T) Get() int { return t.n }", "v := T{3}", "v.Get()"); err != nil {
+		t.Fatal(err)
+	}
+	old := weak.Make(s.in)
+	got, err := run(t, s, "func (t T) Get() int { return t.n * 10 }", "v.Get()")
+	if err != nil || got != "30" {
+		t.Fatalf("after the rebuild: %q, %v", got, err)
+	}
+	if s.in == old.Value() {
+		t.Fatal("no rebuild happened")
+	}
+	for range 10 {
+		runtime.GC()
+		if old.Value() == nil {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Error("the interpreter a rebuild replaced is still reachable")
+}
