@@ -124,6 +124,12 @@ type frame struct {
 	// juggler: origin is the frame a deferred func literal's frame was
 	// cloned from: the one a panic is recorded in, for recover.
 	origin *frame
+
+	// juggler: cloneFrom, on the global frame, is the first slot of the
+	// evaluation running: a func literal made at top level reads package
+	// variables through root, so its copy of the global frame needs only
+	// the slots of the statements being evaluated (their block variables).
+	cloneFrom int
 }
 
 func newFrame(anc *frame, length int, rs *runState) *frame {
@@ -183,7 +189,11 @@ func (f *frame) clone() *frame {
 	}
 	nf.rs.Store(f.runState())
 	nf.data = make([]reflect.Value, len(f.data))
-	copy(nf.data, f.data)
+	from := 0
+	if f.root == f {
+		from = min(f.cloneFrom, len(f.data)) // juggler: see cloneFrom
+	}
+	copy(nf.data[from:], f.data[from:])
 	return nf
 }
 
@@ -549,8 +559,16 @@ func (interp *Interpreter) resizeFrame() {
 	if l-b <= 0 {
 		return
 	}
-	data := make([]reflect.Value, l)
-	copy(data, interp.frame.data)
+	// juggler: the frame grows by half again when full, not by exactly
+	// what is needed: every evaluation adds slots, and copying the whole
+	// frame each time made each cell of a long session slower.
+	data := interp.frame.data
+	if l <= cap(data) {
+		data = data[:l]
+	} else {
+		data = make([]reflect.Value, l, l+l/2)
+		copy(data, interp.frame.data)
+	}
 	for j, t := range interp.universe.types[b:] {
 		data[b+j] = reflect.New(t).Elem()
 	}
@@ -632,6 +650,11 @@ func (interp *Interpreter) evalRun(src, name string, inc bool, r *runState) (res
 	}
 	if r == nil {
 		r = interp.runState()
+	}
+	if inc {
+		interp.frame.mutex.Lock()
+		interp.frame.cloneFrom = from
+		interp.frame.mutex.Unlock()
 	}
 	res, err = interp.execute(prog, r)
 	if err == nil && inc && r.live() {

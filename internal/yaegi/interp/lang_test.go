@@ -370,6 +370,22 @@ func TestReleasedTemporaries(t *testing.T) {
 	})
 }
 
+// juggler: a func literal made at top level copies only the current
+// evaluation's slots of the global frame; package variables of every
+// earlier evaluation are still read and written through the global frame.
+func TestTopLevelClosureAfterManyEvaluations(t *testing.T) {
+	src := []string{"a := 1", "var b = 2"}
+	for i := range 50 {
+		src = append(src, fmt.Sprintf("c%d := %d", i, i))
+	}
+	src = append(src,
+		"var f func() int",
+		"for i := 0; i < 3; i++ { k := i * 100; if i == 2 { f = func() int { a++; return a + b + c49 + k } } }",
+		"f()",
+		"f() + 0")
+	runLangCases(t, nil, []langCase{{"closure", src, fmt.Sprint(3+2+49+200) + " int"}})
+}
+
 func TestReleasedTemporariesMemory(t *testing.T) {
 	i := interp.New(interp.Options{})
 	if err := i.Use(stdlib.Symbols); err != nil {
