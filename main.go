@@ -75,18 +75,27 @@ func runKernel(args []string) error {
 	}
 	logger := log.New(os.Stderr, "juggler: ", log.LstdFlags)
 	h := gokernel.New(gokernel.Options{Log: logger})
-	opts := kernel.Options{Log: logger, HistoryPath: historyPath(args[0])}
+	path, err := historyPath()
+	if err != nil {
+		logger.Printf("history kept in memory only: %v", err)
+	}
+	opts := kernel.Options{Log: logger, HistoryPath: path}
 	return kernel.Run(context.Background(), conn, h, opts)
 }
 
-// historyPath keeps history beside the connection file, in Jupyter's
-// runtime dir, so it lasts as long as the user's Jupyter runtime data.
-func historyPath(connFile string) string {
-	dir := filepath.Dir(connFile)
-	if d := os.Getenv("JUPYTER_RUNTIME_DIR"); d != "" {
-		dir = d
+// historyPath keeps history in Jupyter's data directory, where users keep
+// what lasts (IPython's is profile_default/history.sqlite in its own):
+// DATA/juggler/history.jsonl.
+func historyPath() (string, error) {
+	dir, err := install.DataDir(install.Options{})
+	if err != nil {
+		return "", err
 	}
-	return filepath.Join(dir, "juggler-history.jsonl")
+	dir = filepath.Join(dir, "juggler")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("history: %w", err)
+	}
+	return filepath.Join(dir, "history.jsonl"), nil
 }
 
 func runInstall(cmd string, args []string) error {

@@ -14,5 +14,6 @@
 // guard.go and socket.go (bytes on the wire, with workarounds for
 // go-zeromq/zmq4 defects), message.go (framing and signing), kernel.go
 // (sockets and goroutines), dispatch.go and execute.go (one function per
-// request type), history.go (the input history).
+// request type), history.go (the input history) and history_store.go (its
+// files: capped, shared safely by kernels running at once).
 package kernel

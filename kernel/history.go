@@ -1,12 +1,11 @@
 package kernel
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"cmp"
 	"log"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -20,11 +19,13 @@ type historyEntry struct {
 }
 
 // history is the kernel's input history, kept by the kernel itself (as
-// IPython's HistoryManager does) so that it works for any language. It
-// holds every session loaded from the file plus the current one.
+// IPython's HistoryManager does) so that it works for any language. Only
+// the current session is in memory; earlier sessions are read from the
+// files when a history_request asks for them, so that start does not
+// depend on how much history there is (see history_store.go).
 type history struct {
 	mu      sync.Mutex
-	entries []historyEntry // ordered by session, then line
+	mine    []historyEntry // the current session's entries, the last maxMemoryEntries
 	session int            // current session number
 	path    string         // JSON-lines file; "" keeps history in memory
 	log     *log.Logger
@@ -33,62 +34,34 @@ type history struct {
 	file   *os.File   // path opened for appending, at the first entry
 }
 
-// openHistory loads path (if set and present) and starts a new session
-// numbered one past the last one stored. Problems are logged: history is a
-// convenience and must never stop the kernel.
+// openHistory starts a new session numbered one past the last one stored
+// at path. Problems are logged: history is a convenience and must never
+// stop the kernel.
 func openHistory(path string, l *log.Logger) *history {
-	h := &history{path: path, log: l}
+	h := &history{path: path, log: l, session: 1}
 	if path != "" {
-		if err := h.load(); err != nil {
+		n, err := nextSession(path)
+		if err != nil {
 			l.Printf("history: %v", err)
+		} else {
+			h.session = n
 		}
 	}
-	for _, e := range h.entries {
-		h.session = max(h.session, e.Session)
-	}
-	h.session++
 	return h
-}
-
-func (h *history) load() error {
-	f, err := os.Open(h.path)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("load: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 64<<20)
-	bad := 0
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
-			continue
-		}
-		var e historyEntry
-		if err := json.Unmarshal(line, &e); err != nil || e.Session <= 0 {
-			bad++
-			continue
-		}
-		h.entries = append(h.entries, e)
-	}
-	if bad > 0 {
-		h.log.Printf("history: skipped %d malformed lines in %s", bad, h.path)
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("load %s: %w", h.path, err)
-	}
-	return nil
 }
 
 // add records one execution in the current session and appends it to the
 // history file.
 func (h *history) add(line int, input, output string) {
+	if len(output) > maxStoredOutput {
+		output = strings.ToValidUTF8(output[:maxStoredOutput], "") + "..."
+	}
 	h.mu.Lock()
 	e := historyEntry{Session: h.session, Line: line, Input: input, Output: output}
-	h.entries = append(h.entries, e)
+	h.mine = append(h.mine, e)
+	if len(h.mine) > maxMemoryEntries {
+		h.mine = append(h.mine[:0:0], h.mine[len(h.mine)-maxMemoryEntries/2:]...)
+	}
 	h.mu.Unlock()
 	if h.path == "" {
 		return
@@ -96,32 +69,6 @@ func (h *history) add(line int, input, output string) {
 	if err := h.appendFile(e); err != nil {
 		h.log.Printf("history: %v", err)
 	}
-}
-
-func (h *history) appendFile(e historyEntry) error {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("encode entry: %w", err)
-	}
-	h.fileMu.Lock()
-	defer h.fileMu.Unlock()
-	// The file stays open: opening it for every cell cost more than the
-	// rest of a trivial cell's bookkeeping. O_APPEND keeps each line whole
-	// even if another kernel appends to the same file.
-	if h.file == nil {
-		f, err := os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-		if err != nil {
-			return fmt.Errorf("append: %w", err)
-		}
-		h.file = f
-	}
-	if _, err := h.file.Write(append(b, '\n')); err != nil {
-		// Reopen next time: the file may have been removed or replaced.
-		h.file.Close()
-		h.file = nil
-		return fmt.Errorf("append %s: %w", h.path, err)
-	}
-	return nil
 }
 
 // close closes the history file; a later entry opens it again.
@@ -154,16 +101,14 @@ type historyRequest struct {
 // (output null when there was none). Raw is ignored: inputs are stored as
 // typed.
 func (h *history) query(r historyRequest) [][]any {
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	var sel []historyEntry
 	switch r.HistAccessType {
 	case "tail":
-		sel = lastN(h.entries, r.N)
+		sel = lastN(h.entries(), r.N)
 	case "range":
 		sel = h.rangeOf(r.Session, r.Start, r.Stop)
 	case "search":
-		sel = h.search(r.Pattern, r.Unique, r.N)
+		sel = search(h.entries(), r.Pattern, r.Unique, r.N)
 	}
 	out := make([][]any, 0, len(sel))
 	for _, e := range sel {
@@ -178,6 +123,19 @@ func (h *history) query(r historyRequest) [][]any {
 		}
 	}
 	return out
+}
+
+// entries returns the stored sessions and the current one, ordered by
+// session, then line.
+func (h *history) entries() []historyEntry {
+	all := h.stored()
+	// Kernels running at once interleave their lines in the file.
+	slices.SortStableFunc(all, func(a, b historyEntry) int {
+		return cmp.Or(cmp.Compare(a.Session, b.Session), cmp.Compare(a.Line, b.Line))
+	})
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append(all, h.mine...)
 }
 
 // lastN returns the last n entries (all of them when n is unset).
@@ -198,8 +156,16 @@ func (h *history) rangeOf(session, start int, stop *int) []historyEntry {
 	if session <= 0 {
 		session += h.session
 	}
+	var es []historyEntry
+	if session == h.session {
+		h.mu.Lock()
+		es = slices.Clone(h.mine)
+		h.mu.Unlock()
+	} else {
+		es = h.stored()
+	}
 	var out []historyEntry
-	for _, e := range h.entries {
+	for _, e := range es {
 		if e.Session != session || e.Line < start || stop != nil && e.Line >= *stop {
 			continue
 		}
@@ -211,14 +177,14 @@ func (h *history) rangeOf(session, start int, stop *int) []historyEntry {
 // search returns entries whose input matches the glob pattern (* and ?,
 // as SQLite GLOB in IPython), the most recent n of them; with unique only
 // the latest of identical inputs is kept. Results are oldest first.
-func (h *history) search(pattern string, unique bool, n *int) []historyEntry {
+func search(es []historyEntry, pattern string, unique bool, n *int) []historyEntry {
 	if pattern == "" {
 		pattern = "*"
 	}
 	var rev []historyEntry // newest first
 	seen := map[string]bool{}
-	for i := len(h.entries) - 1; i >= 0; i-- {
-		e := h.entries[i]
+	for i := len(es) - 1; i >= 0; i-- {
+		e := es[i]
 		if !globMatch(pattern, e.Input) {
 			continue
 		}

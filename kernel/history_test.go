@@ -2,12 +2,16 @@ package kernel
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 func intp(n int) *int { return &n }
@@ -100,13 +104,124 @@ func TestHistoryPersists(t *testing.T) {
 	if h.session != 4 {
 		t.Errorf("session = %d, want 4 (one past the last stored)", h.session)
 	}
-	if !strings.Contains(logged.String(), "malformed") {
-		t.Errorf("corrupt line not logged: %q", logged.String())
-	}
 	h.add(1, "c", "")
 	got := encode(t, h.query(historyRequest{HistAccessType: "tail", N: intp(2)}))
 	if want := `[[3,2,"a + 1"],[4,1,"c"]]`; got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+	if !strings.Contains(logged.String(), "malformed") {
+		t.Errorf("corrupt line not logged: %q", logged.String())
+	}
+
+	// Without its session counter, a history continues after the last
+	// session its files hold.
+	if err := os.Remove(sessionFile(path)); err != nil {
+		t.Fatal(err)
+	}
+	if h := openHistory(path, log.New(io.Discard, "", 0)); h.session != 5 {
+		t.Errorf("session without a counter = %d, want 5", h.session)
+	}
+}
+
+// Start reads no entries: with a big history file, opening it takes about
+// as long as with none.
+func TestHistoryOpenReadsNoEntries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.jsonl")
+	var b strings.Builder
+	for i := range 100_000 {
+		fmt.Fprintf(&b, "{\"session\":%d,\"line\":%d,\"input\":\"x := %d\"}\n", 1+i/100, 1+i%100, i)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l := log.New(io.Discard, "", 0)
+	start := time.Now()
+	h := openHistory(path, l)
+	took := time.Since(start)
+	if h.session != 1001 {
+		t.Errorf("session = %d, want 1001", h.session)
+	}
+	// Loading 100,000 entries took over 600 ms here; the counter and the
+	// tail take a few.
+	if took > 100*time.Millisecond {
+		t.Errorf("openHistory took %v with 100,000 entries stored", took)
+	}
+	if got := encode(t, h.query(historyRequest{HistAccessType: "tail", N: intp(1)})); got != `[[1000,100,"x := 99999"]]` {
+		t.Errorf("tail = %s", got)
+	}
+}
+
+// The history on disk stays under two files of about historyFileCap, and
+// kernels writing at once lose none of each other's entries to a rotation
+// (as long as the older file is not rotated out too).
+func TestHistoryRotationAndConcurrentWriters(t *testing.T) {
+	defer func(c int64) { historyFileCap = c }(historyFileCap)
+	historyFileCap = 16 << 10
+	path := filepath.Join(t.TempDir(), "history.jsonl")
+	l := log.New(io.Discard, "", 0)
+	const kernels, each = 3, 100 // ~17 KiB in all: at least one rotation
+	var wg sync.WaitGroup
+	for k := range kernels {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := openHistory(path, l)
+			defer h.close()
+			for i := range each {
+				h.add(i+1, fmt.Sprintf("k%d_%03d := %q", k, i, strings.Repeat("x", 30)), "")
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := os.Stat(olderFile(path)); err != nil {
+		t.Fatalf("no rotation: %v", err)
+	}
+	seen := map[string]bool{}
+	for _, f := range []string{olderFile(path), path} {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Size() > historyFileCap+1024 {
+			t.Errorf("%s is %d bytes, cap %d", f, fi.Size(), historyFileCap)
+		}
+		if bad := scanTail(f, 1<<30, func(e historyEntry) { seen[e.Input] = true }); bad > 0 {
+			t.Errorf("%s: %d malformed lines", f, bad)
+		}
+	}
+	if len(seen) != kernels*each {
+		t.Errorf("%d distinct entries on disk, want %d", len(seen), kernels*each)
+	}
+	// A new session sees them all (the three sessions: numbers 1 to 3).
+	h := openHistory(path, l)
+	if h.session != kernels+1 {
+		t.Errorf("session = %d, want %d", h.session, kernels+1)
+	}
+	if got := len(h.query(historyRequest{HistAccessType: "search", Pattern: "k*"})); got != kernels*each {
+		t.Errorf("search found %d entries, want %d", got, kernels*each)
+	}
+	// Once more than two files' worth is written, the oldest go.
+	for i := range 1000 {
+		h.add(i+1, fmt.Sprintf("later %d", i), strings.Repeat("o", 100))
+	}
+	var size int64
+	for _, f := range []string{olderFile(path), path} {
+		if fi, err := os.Stat(f); err == nil {
+			size += fi.Size()
+		}
+	}
+	if size > 2*historyFileCap+1024 {
+		t.Errorf("history takes %d bytes on disk, cap 2 x %d", size, historyFileCap)
+	}
+}
+
+func TestHistoryOutputIsBounded(t *testing.T) {
+	h := openHistory(filepath.Join(t.TempDir(), "h.jsonl"), log.New(io.Discard, "", 0))
+	h.add(1, "big", strings.Repeat("é", maxStoredOutput))
+	got := h.query(historyRequest{HistAccessType: "tail", N: intp(1), Output: true})
+	out := got[0][2].([]any)[1].(string)
+	if len(out) > maxStoredOutput+3 || !strings.HasSuffix(out, "...") || !utf8.ValidString(out) {
+		t.Errorf("stored output: %d bytes, ends %q", len(out), out[max(0, len(out)-8):])
 	}
 }
 

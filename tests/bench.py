@@ -46,6 +46,17 @@ And for Juggler alone, in a second table (each on a kernel of its own):
               channel until it is closed: the size of its text/html and
               its time against the same cell untraced (5 of each)
 
+And a long session, in a third table (`bench.py --soak` runs only it):
+  soak        1,500 cells of a concurrency notebook, mixed, run one after
+              another on one kernel: goroutines with a WaitGroup, a channel
+              handoff, `go func() {}()`, a re-declared slice, a new name, a
+              print; the RSS of the worker and of the kernel process after
+              the warm-up cells and at the end, and the median time of the
+              first and of the last 200 cells
+  history     kernel start (to the first kernel_info_reply) with 100,000
+              entries in the stored input history against none (9 each,
+              alternated)
+
 The tables are informational: the exit status is 0 whatever the targets say.
 """
 
@@ -545,6 +556,140 @@ def measure_trace():
     return res
 
 
+SOAK_CELLS = 1500
+# The patterns of a concurrency notebook, each run again and again (%d: the
+# cell's number, so that no two cells are the same text).
+SOAK_PATTERNS = [
+    "var wg sync.WaitGroup\nwg.Add(1)\ngo func() { defer wg.Done(); _ = %d }()\nwg.Wait()",
+    "ch := make(chan int)\ngo func() { ch <- %d }()\nv := <-ch\n_ = v",
+    "go func() {}(); _ = %d",
+    "xs := make([]int, 100)\nxs[0] = %d",
+    "n%d := len(xs)",
+    "fmt.Println(%d)",
+]
+
+
+def vmrss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
+def measure_soak():
+    """1,500 mixed cells on one kernel: RSS of the kernel process and of
+    its worker after the warm-up and at the end; median cell times of the
+    first and last 200 cells."""
+    jk = juggler_kernel()
+    with jk as lean:
+        kernel = jk.km.provisioner.process.pid
+        for i, p in enumerate(SOAK_PATTERNS):  # warm-up: imports, first names
+            run_ok(lean, "soak warm-up", p % i)
+
+        def rss():
+            workers = [p for p in kernelenv.process_tree(kernel) if p != kernel]
+            return vmrss_kib(kernel) / 1024, sum(vmrss_kib(p) for p in workers) / 1024
+
+        start = rss()
+        times = []
+        for i in range(SOAK_CELLS):
+            code = SOAK_PATTERNS[i % len(SOAK_PATTERNS)] % (i + len(SOAK_PATTERNS))
+            t, reply, _ = lean.execute(code)
+            if reply["content"]["status"] != "ok":
+                print(f"warning: soak cell {i} {code!r}: {reply['content'].get('ename')}: "
+                      f"{reply['content'].get('evalue')}", file=sys.stderr)
+            times.append(t)
+        end = rss()
+    return {"soak_kernel_start": start[0], "soak_kernel_end": end[0],
+            "soak_worker_start": start[1], "soak_worker_end": end[1],
+            "soak_first": statistics.median(times[:200]),
+            "soak_last": statistics.median(times[-200:])}
+
+
+HISTORY_ENTRIES = 100_000
+
+
+def history_file():
+    """Where the kernel keeps its input history (see kernel/history.go)."""
+    return os.path.join(os.environ["JUPYTER_DATA_DIR"], "juggler", "history.jsonl")
+
+
+def measure_history_start():
+    """Median start times with 100,000 stored history entries and with
+    none, alternated."""
+    path = history_file()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    full = path + ".bench"
+    with open(full, "w") as f:
+        for i in range(HISTORY_ENTRIES):
+            f.write(json.dumps({"session": 1 + i // 100, "line": 1 + i % 100,
+                                "input": f"x{i} := compute({i})\nfmt.Println(x{i})",
+                                "output": str(i)}) + "\n")
+    with_history, without = [], []
+    try:
+        for _ in range(9):
+            for f in (path, path + ".1"):
+                if os.path.exists(f):
+                    os.remove(f)
+            without.append(start_once(kernelenv.KERNEL_NAME))
+            os.link(full, path)
+            with_history.append(start_once(kernelenv.KERNEL_NAME))
+    finally:
+        for f in (full, path, path + ".1"):
+            if os.path.exists(f):
+                os.remove(f)
+    return {"start_history": statistics.median(with_history),
+            "start_no_history": statistics.median(without)}
+
+
+def measure_long_session():
+    res = {}
+    for part in (measure_soak, measure_history_start):
+        try:
+            res.update(part())
+        except Exception as e:  # the kernel is being worked on: report, go on
+            print(f"warning: {part.__name__}: {type(e).__name__}: {e}", file=sys.stderr)
+    return res
+
+
+def long_session_table(x):
+    get = x.get
+
+    def mib(v):
+        return "n/a" if v is None else f"{v:.1f} MiB"
+
+    def grew(start, end):
+        return None if get(start) is None or get(end) is None else get(end) - get(start)
+
+    worker_grew = grew("soak_worker_start", "soak_worker_end")
+    kernel_grew = grew("soak_kernel_start", "soak_kernel_end")
+    first, last = get("soak_first"), get("soak_last")
+    with_h, without = get("start_history"), get("start_no_history")
+    n = SOAK_CELLS
+    rows = [
+        ("long session", "value", "target", ""),
+        (f"worker RSS, after warm-up -> after {n} cells",
+         f"{mib(get('soak_worker_start'))} -> {mib(get('soak_worker_end'))}", "", ""),
+        (f"  worker grew", mib(worker_grew), "<= 60 MiB",
+         "n/a" if worker_grew is None else ("PASS" if worker_grew <= 60 else "MISS")),
+        (f"kernel RSS, after warm-up -> after {n} cells",
+         f"{mib(get('soak_kernel_start'))} -> {mib(get('soak_kernel_end'))}", "", ""),
+        ("  kernel grew", mib(kernel_grew), "", ""),
+        ("cell median, first 200 / last 200",
+         f"{fmt_time(first)} / {fmt_time(last)}", "last <= 1.5x first",
+         "n/a" if first is None or last is None else ("PASS" if last <= 1.5 * first else "MISS")),
+        (f"start, {HISTORY_ENTRIES:,} history entries / none (median of 9)",
+         f"{fmt_time(with_h)} / {fmt_time(without)}", "within 10 ms",
+         "n/a" if with_h is None or without is None
+         else ("PASS" if with_h - without <= 0.010 else "MISS")),
+    ]
+    return rows
+
+
 def measure_juggler():
     """The juggler-only figures; a part that fails is left out, with a
     warning, so that the rest is still measured."""
@@ -566,6 +711,7 @@ def fmt_time(v):
 def main():
     global SESSION_RECV
     SESSION_RECV = "--session-recv" in sys.argv[1:]
+    # --soak: only the long-session table (a few minutes less).
     prefix = kernelenv.setup()
     kernelenv.install_ipykernel(prefix)
     from jupyter_client.kernelspec import KernelSpecManager
@@ -574,6 +720,11 @@ def main():
           f"{os.cpu_count()} CPUs; replies decoded by "
           f"{'Session.recv' if SESSION_RECV else 'the lean client (dates left as strings)'}",
           flush=True)
+
+    if "--soak" in sys.argv[1:]:
+        print("measuring juggler: a long session, start with history ...", flush=True)
+        print_table(long_session_table(measure_long_session()))
+        return 0
 
     results = {}
     for name in ("juggler", "python3"):
@@ -614,6 +765,8 @@ def main():
     print_table(table)
     print(f"\nprocesses: juggler {j['procs']}, ipykernel {p['procs']}")
     print_table(juggler_table(results["juggler_only"]))
+    print("measuring juggler: a long session, start with history ...", flush=True)
+    print_table(long_session_table(measure_long_session()))
     return 0
 
 

@@ -104,12 +104,27 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 				delete(g.perCell, cell)
 			}
 			g.mu.Unlock()
+			tracer.Forget(id)
 			if r != nil {
 				reportPanic(g.stderr, fmt.Sprintf("goroutine started at line %d", line), r, g.trace.take())
 			}
 		}()
 		run()
 	}()
+}
+
+// dropStops deletes from stops the channels of cells that can sleep no
+// more: not cell, not the cell running now, and without live goroutines.
+// Without it a session would keep a channel for every cell that slept.
+func (g *goroutines) dropStops(stops map[int64]chan struct{}, cell int64) {
+	cur := g.cell.Load()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for c := range stops {
+		if c != cell && c != cur && g.perCell[c] == 0 {
+			delete(stops, c)
+		}
+	}
 }
 
 // reportPanic tells on stderr of a panic that a goroutine the kernel

@@ -87,6 +87,7 @@ func (s *Session) stopOf(cell int64) <-chan struct{} {
 	defer s.stopMu.Unlock()
 	c, ok := s.stops[cell]
 	if !ok {
+		s.goroutines.dropStops(s.stops, cell)
 		c = make(chan struct{})
 		s.stops[cell] = c
 	}

@@ -39,7 +39,7 @@ type Handler struct {
 
 	mu    sync.Mutex
 	sup   *supervisor.Supervisor
-	cells []string // source of every cell that succeeded, oldest first
+	cells replayLog // every cell that succeeded, oldest first
 	// restored is how many cells the last restart replayed.
 	restored int
 	// traceAll traces every cell (%trace on).
@@ -114,7 +114,7 @@ func New(o Options) *Handler {
 // by replaying silently every cell that succeeded, in order.
 func (h *Handler) restore(ctx context.Context, s *supervisor.Supervisor) error {
 	h.mu.Lock()
-	cells := append([]string(nil), h.cells...)
+	cells := h.cells.all()
 	h.restored = 0
 	h.mu.Unlock()
 	var failed []string
@@ -222,7 +222,7 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 	}
 	h.mu.Lock()
 	if h.sup == sup { // not restarted meanwhile
-		h.cells = append(h.cells, code)
+		h.cells.add(code)
 	}
 	h.mu.Unlock()
 	if len(req.UserExpressions) > 0 {

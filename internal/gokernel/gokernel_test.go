@@ -232,7 +232,7 @@ func TestExecute(t *testing.T) {
 
 	// The cells that succeeded are the scope of introspection.
 	h.mu.Lock()
-	cells := append([]string(nil), h.cells...)
+	cells := h.cells.all()
 	h.mu.Unlock()
 	if len(cells) != 2 || !strings.Contains(cells[0], "x := 20") || strings.Contains(cells[0], "%help") || cells[1] != "y := 2" {
 		t.Errorf("cells = %q", cells)
@@ -338,5 +338,18 @@ func TestTraceMagic(t *testing.T) {
 	h.Execute(ctx, kernel.ExecuteRequest{Code: "1 + 1"}, out)
 	if len(out.shown) != 0 {
 		t.Errorf("%%trace off: %d displays", len(out.shown))
+	}
+}
+
+func TestReplayLog(t *testing.T) {
+	var r replayLog
+	for _, c := range []string{"a := 1", "fmt.Println(a)", "a := 1", "a++", "fmt.Println(a)"} {
+		r.add(c)
+	}
+	if got := fmt.Sprint(r.all()); got != "[a := 1 fmt.Println(a) a := 1 a++ fmt.Println(a)]" {
+		t.Errorf("all() = %s", got)
+	}
+	if len(r.srcs) != 3 {
+		t.Errorf("%d sources kept, want 3 (each distinct one once)", len(r.srcs))
 	}
 }

@@ -11,7 +11,7 @@ import (
 func (h *Handler) scope() introspect.Scope {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return introspect.Scope{Cells: append([]string(nil), h.cells...)}
+	return introspect.Scope{Cells: h.cells.all()}
 }
 
 // Complete answers complete_request from the source of the session's

@@ -128,6 +128,13 @@ func remember(id int64, l label) {
 	}
 }
 
+// Forget drops what LabelGoroutine remembered of goroutine id, once it has
+// ended: a trace started later has no use for it, and a long session would
+// otherwise keep a label for every goroutine up to the registry's bound.
+// A trace running now already holds the label, logged at its start or by
+// LabelGoroutine itself.
+func Forget(id int64) { forget([]int64{id}) }
+
 func forget(ids []int64) {
 	registry.Lock()
 	defer registry.Unlock()

@@ -336,7 +336,13 @@ func TestLabelWithoutTrace(t *testing.T) {
 	if !ok || l.line != 2 || l.fn != "f" {
 		t.Errorf("registry[%d] = %+v, %v", id, l, ok)
 	}
-	forget([]int64{id})
+	Forget(id)
+	registry.Lock()
+	_, ok = registry.m[id]
+	registry.Unlock()
+	if ok {
+		t.Errorf("registry[%d] still there after Forget", id)
+	}
 }
 
 func BenchmarkParse(b *testing.B) {

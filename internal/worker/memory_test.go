@@ -1,6 +1,11 @@
 package worker
 
-import "testing"
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 func TestParseSize(t *testing.T) {
 	for in, want := range map[string]uint64{
@@ -39,5 +44,20 @@ func TestMemoryBudget(t *testing.T) {
 	t.Setenv(MemoryEnv, "lots")
 	if _, _, err := memoryBudget(8 << 30); err == nil {
 		t.Errorf("%s=lots: no error", MemoryEnv)
+	}
+}
+
+func TestWriteHeapProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "heap")
+	if err := writeHeapProfile(path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("%s.%d", path, os.Getpid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A pprof profile is gzipped protobuf.
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("not a gzipped profile: % x", b[:min(len(b), 8)])
 	}
 }

@@ -202,6 +202,11 @@ func (w *worker) runCell(sess *eval.Session, req wire.Request) {
 		done.Result = &wire.Bundle{Data: render.Values(res.Values), Metadata: map[string]any{}}
 	}
 	w.send(done)
+	if p := os.Getenv(HeapProfileEnv); p != "" {
+		if err := writeHeapProfile(p); err != nil {
+			fmt.Fprintf(os.Stderr, "juggler worker: %v\n", err)
+		}
+	}
 }
 
 // send writes a sync mark to both output streams, then the event carrying

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"weak"
 )
 
 // nkind defines the kind of AST, i.e. the grammar category.
@@ -920,7 +921,9 @@ func (interp *Interpreter) ast(f ast.Node) (string, *node, error) {
 		return true
 	})
 
-	interp.roots = append(interp.roots, root)
+	// juggler: roots are held weakly, for the debugger: a cell's nodes
+	// stay only as long as code that can still run needs them.
+	interp.roots = append(interp.roots, weak.Make(root))
 	return pkgName, root, err
 }
 

@@ -1663,6 +1663,13 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			}
 			// Found symbol, populate node info
 			n.sym, n.typ, n.findex, n.level = sym, sym.typ, sym.index, level
+			if level == globalFrame && sym.kind == varSym && sc.def != nil {
+				// juggler: a function body reads this package-level
+				// variable by its slot, for as long as the function
+				// lives: releaseTemps must leave the slot alone even once
+				// a later evaluation declares the name again.
+				interp.pinSlot(sym.index)
+			}
 			if n.findex < 0 {
 				n.val = sym.node
 			} else {

@@ -427,7 +427,11 @@ type BreakpointTarget func(*Debugger, func(*node))
 // packages loaded by Yaegi.
 func PathBreakpointTarget(path string) BreakpointTarget {
 	return func(dbg *Debugger, cb func(*node)) {
-		for _, r := range dbg.interp.roots {
+		for _, wr := range dbg.interp.roots {
+			r := wr.Value() // juggler: roots are weak
+			if r == nil {
+				continue
+			}
 			f := dbg.interp.fset.File(r.pos)
 			if f != nil && f.Name() == path {
 				cb(r)
@@ -448,8 +452,10 @@ func ProgramBreakpointTarget(prog *Program) BreakpointTarget {
 // use with LineBreakpoint.
 func AllBreakpointTarget() BreakpointTarget {
 	return func(dbg *Debugger, cb func(*node)) {
-		for _, r := range dbg.interp.roots {
-			cb(r)
+		for _, wr := range dbg.interp.roots {
+			if r := wr.Value(); r != nil { // juggler: roots are weak
+				cb(r)
+			}
 		}
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 )
 
 // Interpreter node structure for AST and CFG.
@@ -123,6 +124,12 @@ type frame struct {
 	// juggler: origin is the frame a deferred func literal's frame was
 	// cloned from: the one a panic is recorded in, for recover.
 	origin *frame
+
+	// juggler: cloneFrom, on the global frame, is the first slot of the
+	// evaluation running: a func literal made at top level reads package
+	// variables through root, so its copy of the global frame needs only
+	// the slots of the statements being evaluated (their block variables).
+	cloneFrom int
 }
 
 func newFrame(anc *frame, length int, rs *runState) *frame {
@@ -182,7 +189,11 @@ func (f *frame) clone() *frame {
 	}
 	nf.rs.Store(f.runState())
 	nf.data = make([]reflect.Value, len(f.data))
-	copy(nf.data, f.data)
+	from := 0
+	if f.root == f {
+		from = min(f.cloneFrom, len(f.data)) // juggler: see cloneFrom
+	}
+	copy(nf.data[from:], f.data[from:])
 	return nf
 }
 
@@ -236,12 +247,12 @@ type Interpreter struct {
 	mapTypes   map[reflect.Value][]reflect.Type // special interfaces mapping for wrappers
 
 	mutex    sync.RWMutex
-	frame    *frame            // program data storage during execution
-	universe *scope            // interpreter global level scope
-	scopes   map[string]*scope // package level scopes, indexed by import path
-	srcPkg   imports           // source packages used in interpreter, indexed by path
-	pkgNames map[string]string // package names, indexed by import path
-	roots    []*node
+	frame    *frame               // program data storage during execution
+	universe *scope               // interpreter global level scope
+	scopes   map[string]*scope    // package level scopes, indexed by import path
+	srcPkg   imports              // source packages used in interpreter, indexed by path
+	pkgNames map[string]string    // package names, indexed by import path
+	roots    []weak.Pointer[node] // juggler: weak, see ast.go
 	generic  map[string]*node
 
 	hooks *hooks // symbol hooks
@@ -251,6 +262,22 @@ type Interpreter struct {
 	unwinding <-chan struct{}
 
 	debugger *Debugger
+
+	// juggler: pinned holds the global frame slots that function bodies
+	// read, and varSlots the slot of each package-level variable as of the
+	// last evaluation (key: package path, a space, the name); both are
+	// used by releaseTemps. Written only while compiling and after an
+	// evaluation, which the caller does one at a time.
+	pinned   map[int]bool
+	varSlots map[string]int
+}
+
+// juggler: pinSlot records that compiled function code reads global slot i.
+func (interp *Interpreter) pinSlot(i int) {
+	if interp.pinned == nil {
+		interp.pinned = map[int]bool{}
+	}
+	interp.pinned[i] = true
 }
 
 const (
@@ -532,8 +559,16 @@ func (interp *Interpreter) resizeFrame() {
 	if l-b <= 0 {
 		return
 	}
-	data := make([]reflect.Value, l)
-	copy(data, interp.frame.data)
+	// juggler: the frame grows by half again when full, not by exactly
+	// what is needed: every evaluation adds slots, and copying the whole
+	// frame each time made each cell of a long session slower.
+	data := interp.frame.data
+	if l <= cap(data) {
+		data = data[:l]
+	} else {
+		data = make([]reflect.Value, l, l+l/2)
+		copy(data, interp.frame.data)
+	}
 	for j, t := range interp.universe.types[b:] {
 		data[b+j] = reflect.New(t).Elem()
 	}
@@ -606,11 +641,82 @@ func (interp *Interpreter) eval(src, name string, inc bool) (res reflect.Value, 
 // EvalWithContext passes the run of its context, so that the code runs in
 // it even when it is stopped while the code compiles.
 func (interp *Interpreter) evalRun(src, name string, inc bool, r *runState) (res reflect.Value, err error) {
+	interp.mutex.RLock()
+	from := len(interp.universe.types)
+	interp.mutex.RUnlock()
 	prog, err := interp.compileSrc(src, name, inc)
 	if err != nil || interp.noRun {
 		return res, err
 	}
-	return interp.execute(prog, r)
+	if r == nil {
+		r = interp.runState()
+	}
+	if inc {
+		interp.frame.mutex.Lock()
+		interp.frame.cloneFrom = from
+		interp.frame.mutex.Unlock()
+	}
+	res, err = interp.execute(prog, r)
+	if err == nil && inc && r.live() {
+		interp.releaseTemps(from)
+	}
+	return res, err
+}
+
+// juggler: releaseTemps gives a fresh zero value to the global frame slots
+// from index from on that no package-level symbol names: the temporaries
+// of the statements just evaluated (call results, func literal values, the
+// variables of top-level blocks). Those statements have run and nothing
+// else reads these slots; the func literals among them hold a copy of the
+// global frame, and each copy held the copies before it, so a session that
+// ran a go statement in each cell kept them all. Called only after an
+// evaluation that returned normally and was not stopped, so the code is not
+// still running (a stopped one may still be unwinding).
+//
+// A package-level variable the evaluation declared again gets a new slot;
+// the old one is released too, unless a function body reads it (pinSlot):
+// yaegi's functions compiled before keep reading the old variable.
+func (interp *Interpreter) releaseTemps(from int) {
+	interp.mutex.RLock()
+	types := interp.universe.types
+	named := map[int]bool{}
+	var replaced []int
+	if interp.varSlots == nil {
+		interp.varSlots = map[string]int{}
+	}
+	for path, sc := range interp.scopes {
+		for name, sym := range sc.sym {
+			if sym.index < from {
+				continue
+			}
+			named[sym.index] = true
+			if sym.kind != varSym || !sym.global {
+				continue
+			}
+			key := path + " " + name
+			if old, ok := interp.varSlots[key]; ok && old < from && !interp.pinned[old] {
+				replaced = append(replaced, old)
+			}
+			interp.varSlots[key] = sym.index
+		}
+	}
+	interp.mutex.RUnlock()
+	f := interp.frame
+	f.mutex.Lock()
+	defer f.mutex.Unlock()
+	release := func(i int) {
+		if i < len(f.data) && i < len(types) && f.data[i].IsValid() && !f.data[i].IsZero() {
+			f.data[i] = reflect.New(types[i]).Elem()
+		}
+	}
+	for i := from; i < len(f.data); i++ {
+		if !named[i] {
+			release(i)
+		}
+	}
+	for _, i := range replaced {
+		release(i)
+	}
 }
 
 // EvalWithContext evaluates Go code represented as a string. It returns

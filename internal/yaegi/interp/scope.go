@@ -91,7 +91,13 @@ type scope struct {
 // push creates a new child scope and chain it to the current one.
 func (s *scope) push(indirect bool) *scope {
 	sc := &scope{anc: s, level: s.level, sym: map[string]*symbol{}}
-	s.child = append(s.child, sc)
+	// juggler: the child list, which only the debugger reads, is not kept
+	// for the package and universe scopes: there it held every block of
+	// every cell, with its symbols and their nodes, for as long as the
+	// interpreter lived.
+	if !s.global {
+		s.child = append(s.child, sc)
+	}
 	if indirect {
 		sc.types = []reflect.Type{}
 		sc.level = s.level + 1
