@@ -40,11 +40,12 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			}
 
 		case defineStmt:
-			if n != root && n.anc != root && n.anc.kind != constDecl {
+			if n != root && n.anc != root && n.anc.kind != constDecl && n.anc.kind != varDecl {
 				// juggler: the init of an if, for or switch statement at
 				// top level declares a variable of that statement's scope,
 				// not a global: `for x := 0; ...` left a global x behind.
-				// The compiler declares it (cfg.go, defineStmt).
+				// The compiler declares it (cfg.go, defineStmt). A var or
+				// const spec GTA reaches is a package-level one.
 				return false
 			}
 			var (
