@@ -22,7 +22,6 @@ import (
 // does not, each with the reason. The list is exact: a program on it that
 // is no longer a regression fails the test too, so that it is taken off.
 var knownRegressions = map[string]string{
-	"a44.go":        "issue 9, fixed on branch fmtfid: const max = 32 at package level crashes the CFG (post-order panic, index out of range) since the fork made max a builtin",
 	"gen9.go":       "issue 9, fixed on branch fmtfid: a generic constraint error says int, not untyped int, at a position without the call's line",
 	"interface7.go": "issue 9, fixed on branch fmtfid: %d of a type T int with an Error method prints the fork's wrapper ({1 5129056}), not 1",
 }
