@@ -739,6 +739,12 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					if sc.global {
 						// Do not overload existing symbols (defined in GTA) in global scope.
 						sym, _, _ = sc.lookup(dest.ident)
+						// juggler: but a package-level name shadows a predeclared
+						// one (const max = 32, var clear = ...): the universe's
+						// symbol has no slot in this scope's frame.
+						if sym != nil && interp.universe.sym[dest.ident] == sym {
+							sym = nil
+						}
 					}
 					if sym == nil {
 						sym = &symbol{index: sc.add(dest.typ), kind: varSym, typ: dest.typ}

@@ -350,3 +350,20 @@ func TestErrorsAndAssertions(t *testing.T) {
 		{"recover handler when nothing panicked", []string{`func f() (s string) { defer func() { if err, ok := recover().(error); ok { s = err.Error() } else { s = "none" } }(); return }`, "f()"}, "none string"},
 	})
 }
+
+// juggler: upstream's corpus programs the fork failed: a package-level
+// const max (min, clear) shadows the builtin, and an untyped constant
+// that does not satisfy a constraint is reported at the call.
+func TestUpstreamCorpusRegressions(t *testing.T) {
+	runLangCases(t, nil, []langCase{
+		{"const max before use", []string{"var a = [max]int{}\nconst max = 32", "len(a)"}, "32 int"},
+		{"var min, func clear", []string{"var min = 3\nfunc clear() int { return 4 }", "min + clear()"}, "7 int"},
+	})
+	const gen9 = "package main\n\ntype Float interface {\n\t~float32 | ~float64\n}\n\nfunc add[T Float](a, b T) float64 { return float64(a) + float64(b) }\n\nfunc main() {\n\tprintln(add(1, 2))\n}\n"
+	expectErrors(t, []errCase{
+		{[]string{gen9}, "10:10: untyped int does not implement main.Float"},
+	})
+	runLangCases(t, nil, []langCase{
+		{"untyped float satisfies it", []string{"type Float interface{ ~float32 | ~float64 }\nfunc add[T Float](a, b T) T { return a + b }", "add(1.5, 2)"}, "3.5 float64"},
+	})
+}

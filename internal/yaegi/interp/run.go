@@ -1124,6 +1124,7 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 	// As the field name was generated with a prefixed first character (in order to avoid
 	// collisions with method names), this first character is ignored in comparisons.
 	wrap := getWrapper(n, typ)
+	registerWrapped(n.typ, wrap) // juggler: what the wrapper holds (fmtvalue.go)
 	mn := wrap.NumField() - 1
 	names := make([]string, mn)
 	methods := make([]*node, mn)
@@ -1593,6 +1594,11 @@ func callBin(n *node) {
 			var defType reflect.Type
 			if variadic >= 0 && i+rcvrOffset >= variadic {
 				defType = funcType.In(variadic)
+				if n.action != aCallSlice {
+					// juggler: each variadic argument is an element
+					// (errors.Join(err, &MyErr{}) wraps it as an error).
+					defType = defType.Elem()
+				}
 			} else {
 				defType = funcType.In(rcvrOffset + i)
 			}
@@ -1632,6 +1638,25 @@ func callBin(n *node) {
 				values = append(values, genValue(c))
 			default:
 				values = append(values, genInterfaceWrapper(c, defType))
+			}
+		}
+	}
+	// juggler: fmt and log print a cell's types as Go does (fmtvalue.go).
+	if hasFormat, ok := n.interp.fmtFuncs[c0.rval]; ok && variadic >= 0 && len(values) == len(child) {
+		for i, c := range child {
+			switch {
+			case i+rcvrOffset < variadic:
+			case n.action == aCallSlice:
+				values[i] = genFmtSlice(values[i])
+			default:
+				values[i] = genFmtArg(c, values[i])
+			}
+		}
+		if hasFormat {
+			call, fi := callFn, variadic-1-rcvrOffset
+			callFn = func(v reflect.Value, in []reflect.Value) []reflect.Value {
+				typeVerbs(in, fi)
+				return call(v, in)
 			}
 		}
 	}

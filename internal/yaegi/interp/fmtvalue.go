@@ -1,0 +1,1180 @@
+package interp
+
+// juggler: fmt and errors see a cell's own types as Go's would.
+//
+// yaegi builds a cell's types with reflect: a struct type is
+// reflect.StructOf with its unexported fields renamed X<name> (reflect cannot
+// make unexported fields), a defined type is its underlying type, and no such
+// type has a name or methods. fmt, given those values, printed
+// {Xx:1 Xy:2} for %+v and struct { Xx int; Xy int } for %T, and knew no
+// String or Error method (yaegi passes a wrapper struct that has them, which
+// %d then printed as {1 5302624}).
+//
+// So a call of a fmt or log print function gives fmt, for each argument of
+// a cell's type, a fmtValue: the value with its interpreter type, which
+// implements fmt.Formatter and prints the value as Go's fmt would (its
+// printArg, handleMethods and printValue), with the type's own names and
+// methods. Leaves of host types go back to fmt itself, with the same flags.
+// The interpreter type is the argument's static type, or, for a value held
+// in an interface, the one recorded for its reflect type: a value in an
+// `any` is a bare reflect value, so its type is found by its reflect type
+// (cellTypes), which is exact for a struct type unless two of a program's
+// struct types have the same fields.
+//
+// errors.Is, errors.As and errors.Unwrap are replaced by versions that see
+// through yaegi's wrappers to a cell's values and their Is, As and Unwrap
+// methods (see errorsIs).
+
+import (
+	"fmt"
+	"go/token"
+	"io"
+	"math"
+	"path"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// cellTypes maps reflect types the interpreter built back to the cell types
+// they stand for. It is process-wide, as reflect types are: the latest
+// definition of a given shape wins.
+var cellTypes = struct {
+	sync.RWMutex
+	// structs holds named struct types, by the struct's reflect type.
+	structs map[reflect.Type]*itype
+	// wrapped holds the named types whose values were converted to a host
+	// interface (error, fmt.Stringer), by wrapper type and reflect type: a
+	// value found inside yaegi's interface wrapper is of a cell's type, even
+	// when its reflect type is int.
+	wrapped map[[2]reflect.Type]*itype
+}{structs: map[reflect.Type]*itype{}, wrapped: map[[2]reflect.Type]*itype{}}
+
+// isCellNamed reports whether t is a type a program declared (not a host
+// or predeclared type).
+func isCellNamed(t *itype) bool {
+	return t != nil && t.name != "" && t.path != "" && t.cat != valueT && t.cat != errorT && !isGeneric(t)
+}
+
+func registerStruct(t *itype) {
+	if !isCellNamed(t) || t.rtype == nil {
+		return
+	}
+	cellTypes.Lock()
+	cellTypes.structs[t.rtype] = t
+	cellTypes.Unlock()
+}
+
+// registerWrapped records the type of a value yaegi puts in a wrapper of
+// type wrap, to pass it as a host interface.
+func registerWrapped(t *itype, wrap reflect.Type) {
+	if t == nil || !(isCellNamed(t) || t.cat == ptrT && isCellNamed(t.val)) {
+		return
+	}
+	rt := t.TypeOf()
+	if rt == nil {
+		return
+	}
+	cellTypes.Lock()
+	cellTypes.wrapped[[2]reflect.Type{wrap, rt}] = t
+	cellTypes.Unlock()
+}
+
+// typeOfValue returns the cell type of a value of reflect type rt, or nil.
+// wrap is the type of the wrapper the value came out of, or nil.
+func typeOfValue(rt, wrap reflect.Type) *itype {
+	if rt == nil {
+		return nil
+	}
+	cellTypes.RLock()
+	t := cellTypes.structs[rt]
+	if w := cellTypes.wrapped[[2]reflect.Type{wrap, rt}]; wrap != nil && w != nil {
+		t = w
+	}
+	cellTypes.RUnlock()
+	if t == nil && rt.Kind() == reflect.Ptr {
+		if e := typeOfValue(rt.Elem(), nil); e != nil {
+			return ptrOf(e)
+		}
+	}
+	return t
+}
+
+// isWrapper reports whether rt is one of yaegi's interface wrapper structs
+// (generated for the standard library, and _error), whose first field holds
+// the value.
+func isWrapper(rt reflect.Type) bool {
+	return rt.Kind() == reflect.Struct && strings.HasPrefix(rt.Name(), "_") && rt.NumField() > 0 && rt.Field(0).Name == "IValue"
+}
+
+// dynamic returns the value v holds and its cell type: it opens yaegi's
+// valueInterface boxes, host interfaces and wrappers. t is v's static type.
+func dynamic(v reflect.Value, t *itype) (reflect.Value, *itype) {
+loop:
+	for v.IsValid() {
+		switch {
+		case v.Type() == valueInterfaceType:
+			vi := v.Interface().(valueInterface)
+			t = nil
+			if vi.node != nil {
+				t = vi.node.typ
+			}
+			v = vi.value
+			continue
+		case v.Kind() == reflect.Interface:
+			if v.IsNil() {
+				break loop
+			}
+			v, t = v.Elem(), nil
+			continue
+		case isWrapper(v.Type()):
+			if t == nil || isInterface(t) {
+				t = typeOfValue(v.Field(0).Elem().Type(), v.Type())
+			}
+			v = v.Field(0).Elem()
+			continue
+		}
+		break
+	}
+	if t != nil && (isInterface(t) || t.cat == nilT || v.Kind() == reflect.Interface) {
+		t = nil
+	}
+	if t == nil && v.IsValid() {
+		t = typeOfValue(v.Type(), nil)
+	}
+	return v, t
+}
+
+// fmtFuncs lists the fmt and log functions whose variadic arguments go
+// through fmtValue.
+var fmtFuncs = map[string][]string{
+	"fmt": {"Append", "Appendf", "Appendln", "Errorf", "Fprint", "Fprintf", "Fprintln", "Print", "Printf", "Println", "Sprint", "Sprintf", "Sprintln"},
+	"log": {"Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln", "Print", "Printf", "Println"},
+}
+
+// markFmtFuncs records the symbols of fmtFuncs, once fixStdlib has set
+// them: true for those with a format string.
+func (interp *Interpreter) markFmtFuncs() {
+	interp.fmtFuncs = map[reflect.Value]bool{}
+	for pkg, names := range fmtFuncs {
+		p := interp.binPkg[pkg]
+		for _, name := range names {
+			if v, ok := p[name]; ok {
+				interp.fmtFuncs[v] = false
+			}
+		}
+		for _, name := range fmtFormatFuncs[pkg] {
+			if v, ok := p[name]; ok {
+				interp.fmtFuncs[v] = true
+			}
+		}
+	}
+}
+
+// genFmtArg returns the value to give a fmt function for argument c: a
+// fmtValue when it is of a cell's type, else what orig gives.
+func genFmtArg(c *node, orig func(*frame) reflect.Value) func(*frame) reflect.Value {
+	src := orig
+	if !c.rval.IsValid() && c.kind != basicLit && (c.typ == nil || !c.typ.untyped) {
+		src = genValue(c)
+	}
+	t := c.typ
+	return func(f *frame) reflect.Value {
+		x, ok := newFmtValue(snapshot(src(f)), t, f)
+		if !ok {
+			return orig(f)
+		}
+		if x.method("Error").IsValid() {
+			// Errorf's %w wants an error.
+			o := orig(f)
+			fe := fmtError{fmtValue: x}
+			if e, ok := o.Interface().(error); ok {
+				fe.orig = e
+			}
+			return reflect.ValueOf(fe)
+		}
+		return reflect.ValueOf(x)
+	}
+}
+
+// genFmtSlice returns the []any of a call fmt.Println(xs...), its values
+// of a cell's type made fmtValues.
+func genFmtSlice(orig func(*frame) reflect.Value) func(*frame) reflect.Value {
+	return func(f *frame) reflect.Value {
+		xs := orig(f)
+		if xs.Kind() != reflect.Slice || xs.Type().Elem() != emptyInterfaceType {
+			return xs
+		}
+		out := reflect.MakeSlice(xs.Type(), xs.Len(), xs.Len())
+		for i := 0; i < xs.Len(); i++ {
+			e := xs.Index(i)
+			if x, ok := newFmtValue(snapshot(e), nil, f); ok {
+				e = reflect.ValueOf(x)
+			}
+			out.Index(i).Set(e)
+		}
+		return out
+	}
+}
+
+// fmtValue is a value of a cell's type on its way to fmt; it formats
+// itself as Go's fmt formats the value.
+type fmtValue struct {
+	v      reflect.Value
+	t      *itype // nil: a host value inside a cell's (such as an []any)
+	f      *frame // where to run the type's methods
+	depth  int
+	hidden bool // reached through an unexported field: fmt calls no methods
+}
+
+// fmtError is a fmtValue whose type has an Error method, so that
+// fmt.Errorf's %w takes it.
+type fmtError struct {
+	fmtValue
+	orig error // what yaegi would have passed: the value as an error
+}
+
+func (e fmtError) Error() string {
+	r := callMethod(e.method("Error"))
+	if len(r) == 1 {
+		return r[0].String()
+	}
+	return ""
+}
+
+// Unwrap gives the error the way the rest of the program knows it.
+func (e fmtError) Unwrap() error { return e.orig }
+
+// newFmtValue makes v, of static type t, a fmtValue when it (or something
+// in it) is of a cell's type.
+func newFmtValue(v reflect.Value, t *itype, f *frame) (fmtValue, bool) {
+	v, t = dynamic(v, t)
+	if !v.IsValid() || !needsFmt(v, t) {
+		return fmtValue{}, false
+	}
+	return fmtValue{v: v, t: t, f: f}, true
+}
+
+// needsFmt reports whether fmt would print v, of cell type t (or nil),
+// otherwise than Go does.
+func needsFmt(v reflect.Value, t *itype) bool {
+	if t != nil {
+		return !isHostType(t)
+	}
+	rt := v.Type()
+	if rt.Name() != "" || rt.Kind() == reflect.Ptr && rt.Elem().Name() != "" {
+		return false // a host type; its own methods print it
+	}
+	switch rt.Kind() {
+	case reflect.Struct, reflect.Ptr, reflect.Slice, reflect.Array, reflect.Map:
+		return mayHoldCell(rt, 0)
+	}
+	return false
+}
+
+// isHostType reports whether t is known to the host as it is: a host type
+// or an unnamed basic type.
+func isHostType(t *itype) bool {
+	switch t.cat {
+	case valueT, errorT:
+		return true
+	case boolT, intT, int8T, int16T, int32T, int64T, uintT, uint8T, uint16T, uint32T, uint64T, uintptrT,
+		float32T, float64T, complex64T, complex128T, stringT:
+		return t.path == ""
+	}
+	return false
+}
+
+// mayHoldCell reports whether a value of unnamed host type rt can hold a
+// value of a cell's type.
+func mayHoldCell(rt reflect.Type, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	switch rt.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Struct:
+		if typeOfValue(rt, nil) != nil {
+			return true
+		}
+		for i := 0; i < rt.NumField(); i++ {
+			if mayHoldCell(rt.Field(i).Type, depth+1) {
+				return true
+			}
+		}
+		return false
+	case reflect.Ptr, reflect.Slice, reflect.Array:
+		return mayHoldCell(rt.Elem(), depth+1)
+	case reflect.Map:
+		return mayHoldCell(rt.Key(), depth+1) || mayHoldCell(rt.Elem(), depth+1)
+	}
+	return false
+}
+
+// method returns x's method name, bound to x, if x's method set has it.
+func (x fmtValue) method(name string) reflect.Value {
+	if x.t == nil {
+		return reflect.Value{}
+	}
+	return cellMethod(x.v, x.t, x.f, name)
+}
+
+// cellMethod returns the method name of v, of cell type t, bound to v, if
+// v's method set has it.
+func cellMethod(v reflect.Value, t *itype, f *frame, name string) reflect.Value {
+	if t == nil || !v.IsValid() {
+		return reflect.Value{}
+	}
+	m, index := t.lookupMethod(name)
+	if m == nil {
+		if _, index, _, ok := t.lookupBinMethod(name); ok {
+			return methodByName(v, name, index)
+		}
+		return reflect.Value{}
+	}
+	if _, ok := m.val.(*node); !ok {
+		return reflect.Value{}
+	}
+	if m.typ != nil && m.typ.recv != nil && m.typ.recv.cat == ptrT && v.Kind() != reflect.Ptr {
+		return reflect.Value{} // a pointer method: not in a value's method set
+	}
+	if v.Kind() == reflect.Ptr && v.IsNil() && len(index) > 0 {
+		return reflect.Value{}
+	}
+	nod := *m
+	nod.recv = &receiver{val: v, index: index}
+	return genFunctionWrapper(&nod)(f)
+}
+
+// callMethod calls fn, if valid, with args.
+func callMethod(fn reflect.Value, args ...reflect.Value) (res []reflect.Value) {
+	if !fn.IsValid() {
+		return nil
+	}
+	return fn.Call(args)
+}
+
+// stringMethod returns x's method name if it is a func() string.
+func (x fmtValue) stringMethod(name string) reflect.Value {
+	m := x.method(name)
+	if !m.IsValid() {
+		return m
+	}
+	if mt := m.Type(); mt.NumIn() != 0 || mt.NumOut() != 1 || mt.Out(0) != reflect.TypeOf("") {
+		return reflect.Value{}
+	}
+	return m
+}
+
+// Format implements fmt.Formatter.
+func (x fmtValue) Format(s fmt.State, verb rune) {
+	switch verb {
+	case 'T':
+		fmt.Fprintf(s, fmt.FormatString(s, 's'), typeString(x.t, x.v.Type()))
+		return
+	case 'p':
+		fmt.Fprintf(s, fmt.FormatString(s, verb), x.v.Interface())
+		return
+	}
+	if !x.hidden && x.handleMethods(s, verb) {
+		return
+	}
+	x.printValue(s, verb)
+}
+
+// handleMethods is fmt's: Format, GoString, Error and String, in this order.
+func (x fmtValue) handleMethods(s fmt.State, verb rune) (handled bool) {
+	if x.t == nil {
+		return false
+	}
+	var which string // the method called, for a panic's message
+	defer func() {
+		if r := recover(); r != nil {
+			handled = true
+			if x.v.Kind() == reflect.Ptr && x.v.IsNil() {
+				io.WriteString(s, "<nil>")
+				return
+			}
+			fmt.Fprintf(s, "%%!%c(PANIC=%s method: %v)", verb, which, r)
+		}
+	}()
+	if m := x.method("Format"); m.IsValid() && m.Type().NumIn() == 2 && m.Type().NumOut() == 0 {
+		which = "Format"
+		callMethod(m, reflect.ValueOf(s).Convert(m.Type().In(0)), reflect.ValueOf(verb).Convert(m.Type().In(1)))
+		return true
+	}
+	if verb == 'v' && s.Flag('#') {
+		if m := x.stringMethod("GoString"); m.IsValid() {
+			which = "GoString"
+			io.WriteString(s, callMethod(m)[0].String())
+			return true
+		}
+		return false
+	}
+	switch verb {
+	case 'v', 's', 'x', 'X', 'q':
+		for _, name := range []string{"Error", "String"} {
+			if m := x.stringMethod(name); m.IsValid() {
+				which = name
+				fmt.Fprintf(s, fmt.FormatString(s, verb), callMethod(m)[0].String())
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// child returns what to give fmt for v, a part of x of static type t.
+func (x fmtValue) child(v reflect.Value, t *itype, hidden bool) any {
+	v, t = dynamic(v, t)
+	if !v.IsValid() {
+		return nilValue{}
+	}
+	if needsFmt(v, t) {
+		return fmtValue{v: v, t: t, f: x.f, depth: x.depth + 1, hidden: hidden}
+	}
+	switch {
+	case v.Kind() == reflect.Ptr && (hidden || v.NumMethod() == 0):
+		return pointerValue{v}
+	case hidden && v.NumMethod() > 0:
+		return hiddenValue{v}
+	}
+	if !v.CanInterface() {
+		return hiddenValue{v}
+	}
+	return v.Interface()
+}
+
+// nilValue prints a nil interface inside a value.
+type nilValue struct{}
+
+func (nilValue) Format(s fmt.State, verb rune) {
+	if verb == 'v' && s.Flag('#') {
+		io.WriteString(s, "interface {}(nil)")
+		return
+	}
+	fmt.Fprintf(s, fmt.FormatString(s, verb), nil)
+}
+
+// pointerValue prints a pointer below the top level: its address.
+type pointerValue struct{ v reflect.Value }
+
+func (p pointerValue) Format(s fmt.State, verb rune) {
+	u := p.v.Pointer()
+	switch verb {
+	case 'v':
+		switch {
+		case s.Flag('#'):
+			a := "nil"
+			if u != 0 {
+				a = "0x" + strconv.FormatUint(uint64(u), 16)
+			}
+			fmt.Fprintf(s, "(%s)(%s)", p.v.Type(), a)
+		case u == 0:
+			fmt.Fprintf(s, fmt.FormatString(s, 's'), "<nil>")
+		default:
+			fmt.Fprintf(s, fmt.FormatString(s, 's'), "0x"+strconv.FormatUint(uint64(u), 16))
+		}
+	default:
+		fmt.Fprintf(s, fmt.FormatString(s, verb), p.v.Interface())
+	}
+}
+
+// hiddenValue prints a host value reached through an unexported field:
+// fmt calls none of its methods. fmt does the same for a host struct's
+// unexported field, so the value goes in one and comes out of its print.
+type hiddenValue struct{ v reflect.Value }
+
+type hiddenBox struct{ v any }
+
+func (h hiddenValue) Format(s fmt.State, verb rune) {
+	var in any
+	if h.v.CanInterface() {
+		in = h.v.Interface()
+	}
+	out := fmt.Sprintf(fmt.FormatString(s, verb), hiddenBox{in})
+	prefix := "{"
+	switch {
+	case verb == 'v' && s.Flag('#'):
+		prefix = "interp.hiddenBox{v:"
+	case verb == 'v' && s.Flag('+'):
+		prefix = "{v:"
+	}
+	if strings.HasPrefix(out, prefix) && strings.HasSuffix(out, "}") {
+		out = out[len(prefix) : len(out)-1]
+	}
+	io.WriteString(s, out)
+}
+
+// printValue is fmt's printValue for a value of a cell's type.
+func (x fmtValue) printValue(s fmt.State, verb rune) {
+	v, t := x.v, x.t
+	var ut *itype
+	if t != nil {
+		ut = t.underlying()
+	}
+	sharpV := verb == 'v' && s.Flag('#')
+	plusV := verb == 'v' && s.Flag('+')
+	put := func(a any) { fmt.Fprintf(s, fmt.FormatString(s, verb), a) }
+	elem := func(of *itype) *itype {
+		if of == nil {
+			return nil
+		}
+		return of.val
+	}
+
+	switch v.Kind() {
+	case reflect.Struct:
+		if sharpV {
+			io.WriteString(s, typeString(t, v.Type()))
+		}
+		io.WriteString(s, "{")
+		for i := 0; i < v.NumField(); i++ {
+			if i > 0 {
+				if sharpV {
+					io.WriteString(s, ", ")
+				} else {
+					io.WriteString(s, " ")
+				}
+			}
+			name, ft := fieldOf(ut, v.Type(), i)
+			if plusV || sharpV {
+				io.WriteString(s, name+":")
+			}
+			put(x.child(v.Field(i), ft, x.hidden || !token.IsExported(name)))
+		}
+		io.WriteString(s, "}")
+
+	case reflect.Map:
+		if sharpV {
+			io.WriteString(s, typeString(t, v.Type()))
+			if v.IsNil() {
+				io.WriteString(s, "(nil)")
+				return
+			}
+			io.WriteString(s, "{")
+		} else {
+			io.WriteString(s, "map[")
+		}
+		var kt, vt *itype
+		if ut != nil && ut.cat == mapT {
+			kt, vt = ut.key, ut.val
+		}
+		keys := v.MapKeys()
+		sort.SliceStable(keys, func(i, j int) bool { return compare(keys[i], keys[j]) < 0 })
+		for i, k := range keys {
+			if i > 0 {
+				if sharpV {
+					io.WriteString(s, ", ")
+				} else {
+					io.WriteString(s, " ")
+				}
+			}
+			put(x.child(k, kt, x.hidden))
+			io.WriteString(s, ":")
+			put(x.child(v.MapIndex(k), vt, x.hidden))
+		}
+		if sharpV {
+			io.WriteString(s, "}")
+		} else {
+			io.WriteString(s, "]")
+		}
+
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 && strings.ContainsRune("sqxX", verb) {
+			b := make([]byte, v.Len())
+			for i := range b {
+				b[i] = byte(v.Index(i).Uint())
+			}
+			put(b)
+			return
+		}
+		if sharpV {
+			io.WriteString(s, typeString(t, v.Type()))
+			if v.Kind() == reflect.Slice && v.IsNil() {
+				io.WriteString(s, "(nil)")
+				return
+			}
+			io.WriteString(s, "{")
+		} else {
+			io.WriteString(s, "[")
+		}
+		et := elem(ut)
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				if sharpV {
+					io.WriteString(s, ", ")
+				} else {
+					io.WriteString(s, " ")
+				}
+			}
+			put(x.child(v.Index(i), et, x.hidden))
+		}
+		if sharpV {
+			io.WriteString(s, "}")
+		} else {
+			io.WriteString(s, "]")
+		}
+
+	case reflect.Ptr:
+		if x.depth == 0 && !v.IsNil() {
+			switch v.Elem().Kind() {
+			case reflect.Array, reflect.Slice, reflect.Struct, reflect.Map:
+				io.WriteString(s, "&")
+				fmtValue{v: v.Elem(), t: elem(ut), f: x.f, depth: x.depth + 1, hidden: x.hidden}.printValue(s, verb)
+				return
+			}
+		}
+		if sharpV {
+			a := "nil"
+			if !v.IsNil() {
+				a = "0x" + strconv.FormatUint(uint64(v.Pointer()), 16)
+			}
+			fmt.Fprintf(s, "(%s)(%s)", typeString(t, v.Type()), a)
+			return
+		}
+		put(pointerValue{v})
+
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.String:
+		// The underlying value: a host type's methods do not apply to a
+		// cell's type defined from it. A wrong verb names the cell's type.
+		bt := basicTypes[v.Kind()]
+		out := fmt.Sprintf(fmt.FormatString(s, verb), v.Convert(bt).Interface())
+		if bad := "%!" + string(verb) + "(" + bt.String() + "="; t != nil && strings.HasPrefix(out, bad) {
+			out = "%!" + string(verb) + "(" + typeString(t, v.Type()) + "=" + out[len(bad):]
+		}
+		io.WriteString(s, out)
+
+	default:
+		if v.CanInterface() {
+			put(v.Interface())
+		}
+	}
+}
+
+// basicTypes are the unnamed basic types, by kind.
+var basicTypes = map[reflect.Kind]reflect.Type{
+	reflect.Bool: reflect.TypeOf(false), reflect.String: reflect.TypeOf(""),
+	reflect.Int: reflect.TypeOf(0), reflect.Int8: reflect.TypeOf(int8(0)), reflect.Int16: reflect.TypeOf(int16(0)),
+	reflect.Int32: reflect.TypeOf(int32(0)), reflect.Int64: reflect.TypeOf(int64(0)),
+	reflect.Uint: reflect.TypeOf(uint(0)), reflect.Uint8: reflect.TypeOf(uint8(0)), reflect.Uint16: reflect.TypeOf(uint16(0)),
+	reflect.Uint32: reflect.TypeOf(uint32(0)), reflect.Uint64: reflect.TypeOf(uint64(0)), reflect.Uintptr: reflect.TypeOf(uintptr(0)),
+	reflect.Float32: reflect.TypeOf(float32(0)), reflect.Float64: reflect.TypeOf(float64(0)),
+	reflect.Complex64: reflect.TypeOf(complex64(0)), reflect.Complex128: reflect.TypeOf(complex128(0)),
+}
+
+// fieldOf returns the name and type of field i of a struct of cell type
+// ut (or nil) and reflect type rt.
+func fieldOf(ut *itype, rt reflect.Type, i int) (string, *itype) {
+	if ut != nil && ut.cat == structT && len(ut.field) == rt.NumField() {
+		f := ut.field[i]
+		name := f.name
+		if f.embed {
+			name = embeddedName(f.typ)
+		}
+		return name, f.typ
+	}
+	name := rt.Field(i).Name
+	// yaegi's X prefix of an unexported field, when no cell type says more.
+	if len(name) > 1 && name[0] == 'X' && !token.IsExported(name[1:]) {
+		name = name[1:]
+	}
+	return name, nil
+}
+
+// embeddedName is the field name of an embedded type: its name without
+// package or pointer.
+func embeddedName(t *itype) string {
+	for t.cat == ptrT && t.name == "" {
+		t = t.val
+	}
+	if t.name != "" {
+		if i := strings.IndexByte(t.name, '['); i > 0 {
+			return t.name[:i]
+		}
+		return t.name
+	}
+	if t.rtype != nil {
+		return t.rtype.Name()
+	}
+	return t.str
+}
+
+// typeString is reflect's String of the cell type t; rt when t is nil.
+func typeString(t *itype, rt reflect.Type) string {
+	if t == nil {
+		return rt.String()
+	}
+	return typeStr(t, 0)
+}
+
+func typeStr(t *itype, depth int) string {
+	if depth > 16 {
+		return "..."
+	}
+	if isCellNamed(t) {
+		return path.Base(t.path) + "." + t.name
+	}
+	ts := func(u *itype) string { return typeStr(u, depth+1) }
+	switch t.cat {
+	case valueT:
+		if t.rtype != nil {
+			return t.rtype.String()
+		}
+	case errorT:
+		return "error"
+	case linkedT:
+		return ts(t.val)
+	case ptrT:
+		return "*" + ts(t.val)
+	case sliceT:
+		return "[]" + ts(t.val)
+	case variadicT:
+		return "..." + ts(t.val)
+	case arrayT:
+		return "[" + strconv.Itoa(t.length) + "]" + ts(t.val)
+	case mapT:
+		return "map[" + ts(t.key) + "]" + ts(t.val)
+	case chanT:
+		return "chan " + ts(t.val)
+	case chanSendT:
+		return "chan<- " + ts(t.val)
+	case chanRecvT:
+		return "<-chan " + ts(t.val)
+	case funcT:
+		var b strings.Builder
+		b.WriteString("func(")
+		for i, a := range t.arg {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(ts(a))
+		}
+		b.WriteString(")")
+		switch len(t.ret) {
+		case 0:
+		case 1:
+			b.WriteString(" " + ts(t.ret[0]))
+		default:
+			b.WriteString(" (")
+			for i, r := range t.ret {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(ts(r))
+			}
+			b.WriteString(")")
+		}
+		return b.String()
+	case structT:
+		if len(t.field) == 0 {
+			return "struct {}"
+		}
+		parts := make([]string, len(t.field))
+		for i, f := range t.field {
+			p := ts(f.typ)
+			if !f.embed {
+				p = f.name + " " + p
+			}
+			if f.tag != "" {
+				p += " " + strconv.Quote(f.tag)
+			}
+			parts[i] = p
+		}
+		return "struct { " + strings.Join(parts, "; ") + " }"
+	case interfaceT:
+		if len(t.field) == 0 {
+			return "interface {}"
+		}
+		parts := make([]string, 0, len(t.field))
+		for _, f := range t.field {
+			if f.typ.cat == funcT {
+				parts = append(parts, f.name+strings.TrimPrefix(ts(f.typ), "func"))
+			} else {
+				parts = append(parts, ts(f.typ))
+			}
+		}
+		return "interface { " + strings.Join(parts, "; ") + " }"
+	}
+	if t.name != "" {
+		return t.name
+	}
+	return t.str
+}
+
+// compare orders map keys as fmt does (internal/fmtsort): numbers,
+// strings, false before true, pointers and channels by address, structs
+// and arrays element by element, interfaces by type then value.
+func compare(a, b reflect.Value) int {
+	if a.Type() != b.Type() {
+		return 0 // not comparable; keep the order
+	}
+	switch a.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return cmp3(a.Int() < b.Int(), a.Int() > b.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return cmp3(a.Uint() < b.Uint(), a.Uint() > b.Uint())
+	case reflect.String:
+		return strings.Compare(a.String(), b.String())
+	case reflect.Float32, reflect.Float64:
+		return floatCompare(a.Float(), b.Float())
+	case reflect.Complex64, reflect.Complex128:
+		if c := floatCompare(real(a.Complex()), real(b.Complex())); c != 0 {
+			return c
+		}
+		return floatCompare(imag(a.Complex()), imag(b.Complex()))
+	case reflect.Bool:
+		return cmp3(!a.Bool() && b.Bool(), a.Bool() && !b.Bool())
+	case reflect.Ptr, reflect.UnsafePointer, reflect.Chan:
+		return cmp3(a.Pointer() < b.Pointer(), a.Pointer() > b.Pointer())
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			if c := compare(a.Field(i), b.Field(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Array:
+		for i := 0; i < a.Len(); i++ {
+			if c := compare(a.Index(i), b.Index(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return cmp3(a.IsNil() && !b.IsNil(), !a.IsNil() && b.IsNil())
+		}
+		ea, eb := a.Elem(), b.Elem()
+		if ea.Type() != eb.Type() {
+			return cmp3(ea.Type().String() < eb.Type().String(), ea.Type().String() > eb.Type().String())
+		}
+		return compare(ea, eb)
+	}
+	return 0
+}
+
+func cmp3(less, more bool) int {
+	switch {
+	case less:
+		return -1
+	case more:
+		return 1
+	}
+	return 0
+}
+
+func floatCompare(a, b float64) int {
+	switch {
+	case math.IsNaN(a) && math.IsNaN(b):
+		return 0
+	case math.IsNaN(a):
+		return -1
+	case math.IsNaN(b):
+		return 1
+	}
+	return cmp3(a < b, a > b)
+}
+
+// errorOf returns what err holds: the value, and its cell type when it is
+// a cell's value (nil for a host error).
+func errorOf(err error) (reflect.Value, *itype) {
+	if fe, ok := err.(fmtError); ok {
+		return fe.v, fe.t
+	}
+	v := reflect.ValueOf(err)
+	if isWrapper(v.Type()) {
+		in := v.Field(0).Elem()
+		return in, typeOfValue(in.Type(), v.Type())
+	}
+	return v, nil
+}
+
+// errMethod returns err's method name: a cell's method, or a host one.
+func (interp *Interpreter) errMethod(err error, name string) reflect.Value {
+	v, t := errorOf(err)
+	if t != nil {
+		return cellMethod(v, t, interp.frame, name)
+	}
+	if _, ok := err.(fmtError); ok {
+		return reflect.Value{}
+	}
+	return reflect.ValueOf(err).MethodByName(name)
+}
+
+// unwrapErrors returns the errors err wraps, by Unwrap() error or
+// Unwrap() []error, and whether it has either method.
+func (interp *Interpreter) unwrapErrors(err error) ([]error, bool) {
+	if fe, ok := err.(fmtError); ok && fe.orig != nil {
+		err = fe.orig
+	}
+	m := interp.errMethod(err, "Unwrap")
+	if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 {
+		return nil, false
+	}
+	r := m.Call(nil)[0]
+	switch errs := r.Interface().(type) {
+	case error:
+		return []error{errs}, true
+	case []error:
+		return errs, true
+	case nil:
+		return nil, r.Type().Kind() == reflect.Interface
+	}
+	return nil, false
+}
+
+// walkErrors calls match on err and the errors it wraps, depth first, as
+// errors.Is does, until match returns true.
+func (interp *Interpreter) walkErrors(err error, match func(error) bool) bool {
+	for err != nil {
+		if match(err) {
+			return true
+		}
+		errs, ok := interp.unwrapErrors(err)
+		if !ok {
+			return false
+		}
+		m := interp.errMethod(err, "Unwrap")
+		if m.Type().Out(0).Kind() == reflect.Slice {
+			for _, e := range errs {
+				if interp.walkErrors(e, match) {
+					return true
+				}
+			}
+			return false
+		}
+		err = nil
+		if len(errs) == 1 {
+			err = errs[0]
+		}
+	}
+	return false
+}
+
+// errorsIs is errors.Is for errors that may be a cell's values.
+func (interp *Interpreter) errorsIs(err, target error) bool {
+	if err == nil || target == nil {
+		return err == target
+	}
+	tv, _ := errorOf(target)
+	return interp.walkErrors(err, func(e error) bool {
+		if ev, _ := errorOf(e); equalValues(ev, tv) {
+			return true
+		}
+		if m := interp.errMethod(e, "Is"); m.IsValid() && m.Type().NumIn() == 1 && m.Type().NumOut() == 1 {
+			return m.Call([]reflect.Value{reflect.ValueOf(&target).Elem()})[0].Bool()
+		}
+		return false
+	})
+}
+
+// equalValues reports a == b for values of the same comparable type.
+func equalValues(a, b reflect.Value) (eq bool) {
+	if !a.IsValid() || !b.IsValid() || a.Type() != b.Type() || !a.Type().Comparable() {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			eq = false // an interface holding an incomparable value
+		}
+	}()
+	return a.Equal(b)
+}
+
+// errorsAs is errors.As for errors and targets that may be a cell's.
+func (interp *Interpreter) errorsAs(err error, target any) bool {
+	if err == nil {
+		return false
+	}
+	if target == nil {
+		panic("errors: target cannot be nil")
+	}
+	val := reflect.ValueOf(target)
+	if val.Kind() != reflect.Ptr || val.IsNil() {
+		panic("errors: target must be a non-nil pointer")
+	}
+	tt := val.Type().Elem()
+	return interp.walkErrors(err, func(e error) bool {
+		ev, _ := errorOf(e)
+		switch {
+		case tt == valueInterfaceType:
+			// A cell's interface type: left to its As method.
+		case tt.Kind() == reflect.Interface:
+			if reflect.TypeOf(e).Implements(tt) {
+				if fe, ok := e.(fmtError); ok && fe.orig != nil {
+					e = fe.orig
+				}
+				val.Elem().Set(reflect.ValueOf(e))
+				return true
+			}
+		case ev.IsValid() && ev.Type().AssignableTo(tt):
+			val.Elem().Set(ev)
+			return true
+		}
+		if m := interp.errMethod(e, "As"); m.IsValid() && m.Type().NumIn() == 1 && m.Type().NumOut() == 1 {
+			return m.Call([]reflect.Value{reflect.ValueOf(&target).Elem()})[0].Bool()
+		}
+		return false
+	})
+}
+
+// errorsUnwrap is errors.Unwrap for errors that may be a cell's.
+func (interp *Interpreter) errorsUnwrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	m := interp.errMethod(err, "Unwrap")
+	if !m.IsValid() || m.Type().NumOut() != 1 || m.Type().Out(0).Kind() != reflect.Interface {
+		return nil
+	}
+	errs, _ := interp.unwrapErrors(err)
+	if len(errs) != 1 {
+		return nil
+	}
+	if fe, ok := errs[0].(fmtError); ok && fe.orig != nil {
+		return fe.orig
+	}
+	return errs[0]
+}
+
+// fmtFormatFuncs are the fmtFuncs with a format string, and its position.
+var fmtFormatFuncs = map[string][]string{
+	"fmt": {"Appendf", "Errorf", "Fprintf", "Printf", "Sprintf"},
+	"log": {"Fatalf", "Panicf", "Printf"},
+}
+
+// typeVerbs is what fmt does for %T itself, before a Formatter could: the
+// arguments that only %T uses, if they are a cell's, become the names of
+// their types, printed with %s. in[fi] is the format.
+func typeVerbs(in []reflect.Value, fi int) {
+	if fi < 0 || fi >= len(in) || in[fi].Kind() != reflect.String {
+		return
+	}
+	format, args := in[fi].String(), in[fi+1:]
+	if !strings.Contains(format, "T") {
+		return
+	}
+	uses := scanVerbs(format, len(args))
+	onlyT := map[int]bool{}
+	for _, u := range uses {
+		if _, seen := onlyT[u.arg]; !seen {
+			onlyT[u.arg] = true
+		}
+		onlyT[u.arg] = onlyT[u.arg] && u.verb == 'T'
+	}
+	var b strings.Builder
+	last := 0
+	for _, u := range uses {
+		if u.verb != 'T' || !onlyT[u.arg] {
+			continue
+		}
+		var name string
+		switch x := args[u.arg].Interface().(type) {
+		case fmtValue:
+			name = typeString(x.t, x.v.Type())
+		case fmtError:
+			name = typeString(x.t, x.v.Type())
+		default:
+			continue
+		}
+		args[u.arg] = reflect.ValueOf(name)
+		b.WriteString(format[last:u.at])
+		b.WriteByte('s')
+		last = u.at + 1
+	}
+	if last > 0 {
+		b.WriteString(format[last:])
+		in[fi] = reflect.ValueOf(b.String()).Convert(in[fi].Type())
+	}
+}
+
+// verbUse is a verb of a format, at byte at, and the argument it prints
+// (-1 for a width or precision argument).
+type verbUse struct {
+	verb rune
+	at   int
+	arg  int
+}
+
+// scanVerbs finds the arguments of a format's verbs as fmt's doPrintf
+// does, with [n] indexes and * widths.
+func scanVerbs(format string, numArgs int) []verbUse {
+	var uses []verbUse
+	argNum := 0
+	end := len(format)
+	argNumber := func(i int) (int, bool) {
+		if i >= end || format[i] != '[' {
+			return i, false
+		}
+		j := strings.IndexByte(format[i:], ']')
+		if j < 0 {
+			return i + 1, false
+		}
+		n, err := strconv.Atoi(format[i+1 : i+j])
+		if err != nil || n < 1 || n > numArgs {
+			return i + j + 1, false
+		}
+		argNum = n - 1
+		return i + j + 1, true
+	}
+	digits := func(i int) int {
+		for i < end && '0' <= format[i] && format[i] <= '9' {
+			i++
+		}
+		return i
+	}
+	for i := 0; i < end; {
+		if format[i] != '%' {
+			i++
+			continue
+		}
+		i++
+		for i < end && strings.IndexByte("#0+- ", format[i]) >= 0 {
+			i++
+		}
+		var after bool
+		i, after = argNumber(i)
+		if i < end && format[i] == '*' {
+			i++
+			uses = append(uses, verbUse{'*', i - 1, argNum})
+			argNum++
+			after = false
+		} else {
+			i = digits(i)
+		}
+		if i < end && format[i] == '.' {
+			i++
+			i, after = argNumber(i)
+			if i < end && format[i] == '*' {
+				i++
+				uses = append(uses, verbUse{'*', i - 1, argNum})
+				argNum++
+				after = false
+			} else {
+				i = digits(i)
+			}
+		}
+		if !after {
+			i, _ = argNumber(i)
+		}
+		if i >= end {
+			break
+		}
+		verb, size := rune(format[i]), 1
+		if verb >= 0x80 {
+			verb, size = []rune(format[i:])[0], len(string([]rune(format[i:])[0]))
+		}
+		if verb != '%' && argNum < numArgs {
+			uses = append(uses, verbUse{verb, i, argNum})
+			argNum++
+		}
+		i += size
+	}
+	return uses
+}
