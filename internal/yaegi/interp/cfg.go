@@ -739,10 +739,11 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					if sc.global {
 						// Do not overload existing symbols (defined in GTA) in global scope.
 						sym, _, _ = sc.lookup(dest.ident)
-						// juggler: but a package-level name shadows a predeclared
-						// one (const max = 32, var clear = ...): the universe's
-						// symbol has no slot in this scope's frame.
-						if sym != nil && interp.universe.sym[dest.ident] == sym {
+						// juggler: only a variable's: a package-level name
+						// shadows a predeclared one (const max = 32), and a
+						// block's x, g := 1, 2 a package-level func g. Neither
+						// symbol has a slot in this scope's frame.
+						if sym != nil && (interp.universe.sym[dest.ident] == sym || sym.kind != varSym && sym.kind != constSym || sym.index < 0) {
 							sym = nil
 						}
 					}
