@@ -55,7 +55,19 @@ var cellTypes = struct {
 // isCellNamed reports whether t is a type a program declared (not a host
 // or predeclared type).
 func isCellNamed(t *itype) bool {
-	return t != nil && t.name != "" && t.path != "" && t.cat != valueT && t.cat != errorT && !isGeneric(t)
+	return t != nil && t.name != "" && cellPkg(t) != "" && t.cat != valueT && t.cat != errorT && !isGeneric(t)
+}
+
+// cellPkg is the name of the package that declares t, or "". An instance
+// of a generic type (Pair[string,int]) has no path, but its scope's.
+func cellPkg(t *itype) string {
+	switch {
+	case t.path != "":
+		return path.Base(t.path)
+	case strings.Contains(t.name, "[") && t.scope != nil && t.scope.pkgID != "":
+		return path.Base(t.scope.pkgID)
+	}
+	return ""
 }
 
 func registerStruct(t *itype) {
@@ -718,7 +730,7 @@ func typeStr(t *itype, depth int) string {
 		return "..."
 	}
 	if isCellNamed(t) {
-		return path.Base(t.path) + "." + t.name
+		return cellPkg(t) + "." + t.name
 	}
 	ts := func(u *itype) string { return typeStr(u, depth+1) }
 	switch t.cat {
@@ -1049,18 +1061,18 @@ var fmtFormatFuncs = map[string][]string{
 	"log": {"Fatalf", "Panicf", "Printf"},
 }
 
-// typeVerbs is what fmt does for %T itself, before a Formatter could: the
-// arguments that only %T uses, if they are a cell's, become the names of
-// their types, printed with %s. in[fi] is the format.
-func typeVerbs(in []reflect.Value, fi int) {
-	if fi < 0 || fi >= len(in) || in[fi].Kind() != reflect.String {
-		return
+// typeVerbs is what fmt does for %T itself, before a Formatter could: a
+// %T of a cell's value becomes %s of its type's name. in[fi] is the format,
+// the arguments follow; an argument only %T uses is replaced by the name,
+// else the name is appended and the %[n]T points to it. It returns the
+// arguments to call with.
+func typeVerbs(in []reflect.Value, fi int) []reflect.Value {
+	if fi < 0 || fi >= len(in) || in[fi].Kind() != reflect.String || !strings.Contains(in[fi].String(), "T") {
+		return in
 	}
-	format, args := in[fi].String(), in[fi+1:]
-	if !strings.Contains(format, "T") {
-		return
-	}
-	uses := scanVerbs(format, len(args))
+	format, nargs := in[fi].String(), len(in)-fi-1
+	arg := func(i int) reflect.Value { return in[fi+1+i] }
+	uses := scanVerbs(format, nargs)
 	onlyT := map[int]bool{}
 	for _, u := range uses {
 		if _, seen := onlyT[u.arg]; !seen {
@@ -1070,36 +1082,61 @@ func typeVerbs(in []reflect.Value, fi int) {
 	}
 	var b strings.Builder
 	last := 0
+	out := append([]reflect.Value{}, in...)
+	explicit := false // the verbs from here on must name their arguments
 	for _, u := range uses {
-		if u.verb != 'T' || !onlyT[u.arg] {
-			continue
-		}
 		var name string
-		switch x := args[u.arg].Interface().(type) {
-		case fmtValue:
-			name = typeString(x.t, x.v.Type())
-		case fmtError:
-			name = typeString(x.t, x.v.Type())
-		default:
-			continue
+		if u.verb == 'T' {
+			switch x := arg(u.arg).Interface().(type) {
+			case fmtValue:
+				name = typeString(x.t, x.v.Type())
+			case fmtError:
+				name = typeString(x.t, x.v.Type())
+			}
 		}
-		args[u.arg] = reflect.ValueOf(name)
-		b.WriteString(format[last:u.at])
-		b.WriteByte('s')
-		last = u.at + 1
+		switch {
+		case name != "" && onlyT[u.arg]:
+			out[fi+1+u.arg] = reflect.ValueOf(name)
+			b.WriteString(format[last:u.at])
+			if explicit && !u.explicit {
+				b.WriteString("[" + strconv.Itoa(u.arg+1) + "]")
+			}
+			b.WriteByte('s')
+			last = u.at + 1
+		case name != "":
+			// An argument other verbs use too: the name goes at the end,
+			// where only this verb reads it, and the verbs after it name
+			// their arguments, which no longer follow.
+			out = append(out, reflect.ValueOf(name))
+			cut := u.at
+			if u.explicit {
+				cut = strings.LastIndexByte(format[:u.at], '[')
+			}
+			b.WriteString(format[last:cut])
+			b.WriteString("[" + strconv.Itoa(len(out)-fi-1) + "]s")
+			last = u.at + 1
+			explicit = true
+		case explicit && !u.explicit:
+			b.WriteString(format[last:u.at])
+			b.WriteString("[" + strconv.Itoa(u.arg+1) + "]")
+			last = u.at
+		}
 	}
-	if last > 0 {
-		b.WriteString(format[last:])
-		in[fi] = reflect.ValueOf(b.String()).Convert(in[fi].Type())
+	if last == 0 {
+		return in
 	}
+	b.WriteString(format[last:])
+	out[fi] = reflect.ValueOf(b.String()).Convert(in[fi].Type())
+	return out
 }
 
 // verbUse is a verb of a format, at byte at, and the argument it prints
 // (-1 for a width or precision argument).
 type verbUse struct {
-	verb rune
-	at   int
-	arg  int
+	verb     rune
+	at       int
+	arg      int
+	explicit bool // [n] names the argument
 }
 
 // scanVerbs finds the arguments of a format's verbs as fmt's doPrintf
@@ -1142,7 +1179,7 @@ func scanVerbs(format string, numArgs int) []verbUse {
 		i, after = argNumber(i)
 		if i < end && format[i] == '*' {
 			i++
-			uses = append(uses, verbUse{'*', i - 1, argNum})
+			uses = append(uses, verbUse{'*', i - 1, argNum, after})
 			argNum++
 			after = false
 		} else {
@@ -1153,7 +1190,7 @@ func scanVerbs(format string, numArgs int) []verbUse {
 			i, after = argNumber(i)
 			if i < end && format[i] == '*' {
 				i++
-				uses = append(uses, verbUse{'*', i - 1, argNum})
+				uses = append(uses, verbUse{'*', i - 1, argNum, after})
 				argNum++
 				after = false
 			} else {
@@ -1161,7 +1198,7 @@ func scanVerbs(format string, numArgs int) []verbUse {
 			}
 		}
 		if !after {
-			i, _ = argNumber(i)
+			i, after = argNumber(i)
 		}
 		if i >= end {
 			break
@@ -1171,7 +1208,7 @@ func scanVerbs(format string, numArgs int) []verbUse {
 			verb, size = []rune(format[i:])[0], len(string([]rune(format[i:])[0]))
 		}
 		if verb != '%' && argNum < numArgs {
-			uses = append(uses, verbUse{verb, i, argNum})
+			uses = append(uses, verbUse{verb, i, argNum, after})
 			argNum++
 		}
 		i += size

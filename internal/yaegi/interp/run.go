@@ -1655,8 +1655,7 @@ func callBin(n *node) {
 		if hasFormat {
 			call, fi := callFn, variadic-1-rcvrOffset
 			callFn = func(v reflect.Value, in []reflect.Value) []reflect.Value {
-				typeVerbs(in, fi)
-				return call(v, in)
+				return call(v, typeVerbs(in, fi))
 			}
 		}
 	}

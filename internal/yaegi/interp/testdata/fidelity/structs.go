@@ -58,3 +58,12 @@ func main() {
 	fmt.Println(s)
 	fmt.Printf("%v %d\n", [2]point{{1, 2}, {3, 4}}, [2]point{})
 }
+
+func init() {
+	p := point{1, 2}
+	fmt.Printf("%[1]v %[1]T %[2]*[1]v|\n", p, 4)
+	fmt.Printf("%T %v %[1]T %[2]T %[3]d\n", p, 3, Vertex{})
+	fmt.Printf("%v %[1]T %v\n", p, 7)
+	fmt.Printf("%v %[1]T %*d|%T\n", p, 5, 42, p)
+	fmt.Printf("%-12T|%12T|%T|%T %T\n", p, &p, []point{}, map[point][]*Vertex{}, struct{ p point }{})
+}
