@@ -59,15 +59,26 @@ func isCellNamed(t *itype) bool {
 }
 
 // cellPkg is the name of the package that declares t, or "". An instance
-// of a generic type (Pair[string,int]) has no path, but its scope's.
+// of a generic type (Pair[string,int]) and a type declared in a function
+// have no path, but their scope's.
 func cellPkg(t *itype) string {
 	switch {
 	case t.path != "":
 		return path.Base(t.path)
-	case strings.Contains(t.name, "[") && t.scope != nil && t.scope.pkgID != "":
+	case t.scope != nil && t.scope.pkgID != "" && (strings.Contains(t.name, "[") || !isBasicCat(t.cat)):
 		return path.Base(t.scope.pkgID)
 	}
 	return ""
+}
+
+// isBasicCat reports whether c is the category of a basic type.
+func isBasicCat(c tcat) bool {
+	switch c {
+	case boolT, intT, int8T, int16T, int32T, int64T, uintT, uint8T, uint16T, uint32T, uint64T, uintptrT,
+		float32T, float64T, complex64T, complex128T, stringT:
+		return true
+	}
+	return false
 }
 
 func registerStruct(t *itype) {
@@ -289,11 +300,10 @@ func needsFmt(v reflect.Value, t *itype) bool {
 // isHostType reports whether t is known to the host as it is: a host type
 // or an unnamed basic type.
 func isHostType(t *itype) bool {
-	switch t.cat {
-	case valueT, errorT:
+	switch {
+	case t.cat == valueT, t.cat == errorT:
 		return true
-	case boolT, intT, int8T, int16T, int32T, int64T, uintT, uint8T, uint16T, uint32T, uint64T, uintptrT,
-		float32T, float64T, complex64T, complex128T, stringT:
+	case isBasicCat(t.cat):
 		return t.path == ""
 	}
 	return false
@@ -640,15 +650,19 @@ func (x fmtValue) printValue(s fmt.State, verb rune) {
 				return
 			}
 		}
-		if sharpV {
+		switch {
+		case sharpV:
 			a := "nil"
 			if !v.IsNil() {
 				a = "0x" + strconv.FormatUint(uint64(v.Pointer()), 16)
 			}
 			fmt.Fprintf(s, "(%s)(%s)", typeString(t, v.Type()), a)
-			return
+		case strings.ContainsRune("vpbodxX", verb):
+			put(pointerValue{v})
+		default:
+			// fmt's badVerb: the type, and the value as %v at the top.
+			fmt.Fprintf(s, "%%!%c(%s=%v)", verb, typeString(t, v.Type()), fmtValue{v: v, t: t, f: x.f})
 		}
-		put(pointerValue{v})
 
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,

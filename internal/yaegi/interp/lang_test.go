@@ -368,3 +368,23 @@ func TestUpstreamCorpusRegressions(t *testing.T) {
 		{"untyped float satisfies it", []string{"type Float interface{ ~float32 | ~float64 }\nfunc add[T Float](a, b T) T { return a + b }", "add(1.5, 2)"}, "3.5 float64"},
 	})
 }
+
+// juggler: log prints a cell's types as fmt does (fmtvalue.go); Go's log
+// formats with fmt.Sprint, Sprintf and Sprintln.
+func TestLogPrintsCellTypes(t *testing.T) {
+	var stderr strings.Builder
+	i := interp.New(interp.Options{Stderr: &stderr})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	src := "import \"log\"\ntype point struct{ x, y int }\nfunc f() {\n\tlog.SetFlags(0)\n\tlog.Println(point{1, 2})\n\tlog.Printf(\"%+v %T\", point{3, 4}, point{})\n\tlog.Print(&point{5, 6})\n}"
+	if _, err := i.Eval(src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval("f()"); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintln(struct{ x, y int }{1, 2}) + "{x:3 y:4} main.point\n&{5 6}\n"; stderr.String() != want {
+		t.Errorf("log printed %q, want %q", stderr.String(), want)
+	}
+}
