@@ -1075,59 +1075,71 @@ var fmtFormatFuncs = map[string][]string{
 	"log": {"Fatalf", "Panicf", "Printf"},
 }
 
-// typeVerbs is what fmt does for %T itself, before a Formatter could: a
-// %T of a cell's value becomes %s of its type's name. in[fi] is the format,
-// the arguments follow; an argument only %T uses is replaced by the name,
-// else the name is appended and the %[n]T points to it. It returns the
-// arguments to call with.
+// typeVerbs is what fmt does for %T and %p itself, before a Formatter
+// could: a %T of a cell's value becomes %s of its type's name, a %p gets
+// the pointer. in[fi] is the format, the arguments follow; an argument only
+// %T (or %p) uses is replaced, else the replacement is appended and the
+// verb points to it with [n]. It returns the arguments to call with.
 func typeVerbs(in []reflect.Value, fi int) []reflect.Value {
-	if fi < 0 || fi >= len(in) || in[fi].Kind() != reflect.String || !strings.Contains(in[fi].String(), "T") {
+	if fi < 0 || fi >= len(in) || in[fi].Kind() != reflect.String || !strings.ContainsAny(in[fi].String(), "Tp") {
 		return in
 	}
 	format, nargs := in[fi].String(), len(in)-fi-1
 	arg := func(i int) reflect.Value { return in[fi+1+i] }
 	uses := scanVerbs(format, nargs)
+	// onlyT: the verbs that use an argument are all %T, or all %p.
 	onlyT := map[int]bool{}
+	first := map[int]rune{}
 	for _, u := range uses {
 		if _, seen := onlyT[u.arg]; !seen {
-			onlyT[u.arg] = true
+			onlyT[u.arg], first[u.arg] = true, u.verb
 		}
-		onlyT[u.arg] = onlyT[u.arg] && u.verb == 'T'
+		onlyT[u.arg] = onlyT[u.arg] && u.verb == first[u.arg] && (u.verb == 'T' || u.verb == 'p')
 	}
 	var b strings.Builder
 	last := 0
 	out := append([]reflect.Value{}, in...)
 	explicit := false // the verbs from here on must name their arguments
 	for _, u := range uses {
-		var name string
-		if u.verb == 'T' {
-			switch x := arg(u.arg).Interface().(type) {
-			case fmtValue:
-				name = typeString(x.t, x.v.Type())
-			case fmtError:
-				name = typeString(x.t, x.v.Type())
-			}
+		// What fmt is to print instead of a fmtValue: for %T the type's
+		// name, with %s; for %p the pointer itself.
+		var x *fmtValue
+		switch a := arg(u.arg).Interface().(type) {
+		case fmtValue:
+			x = &a
+		case fmtError:
+			x = &a.fmtValue
+		}
+		var repl reflect.Value
+		verb := byte(u.verb)
+		switch {
+		case x == nil:
+		case u.verb == 'T':
+			repl, verb = reflect.ValueOf(typeString(x.t, x.v.Type())), 's'
+		case u.verb == 'p' && x.v.CanInterface():
+			repl = reflect.ValueOf(x.v.Interface())
 		}
 		switch {
-		case name != "" && onlyT[u.arg]:
-			out[fi+1+u.arg] = reflect.ValueOf(name)
+		case repl.IsValid() && onlyT[u.arg]:
+			out[fi+1+u.arg] = repl
 			b.WriteString(format[last:u.at])
 			if explicit && !u.explicit {
 				b.WriteString("[" + strconv.Itoa(u.arg+1) + "]")
 			}
-			b.WriteByte('s')
+			b.WriteByte(verb)
 			last = u.at + 1
-		case name != "":
-			// An argument other verbs use too: the name goes at the end,
-			// where only this verb reads it, and the verbs after it name
-			// their arguments, which no longer follow.
-			out = append(out, reflect.ValueOf(name))
+		case repl.IsValid():
+			// An argument other verbs use too: the replacement goes at
+			// the end, where only this verb reads it, and the verbs after
+			// it name their arguments, which no longer follow.
+			out = append(out, repl)
 			cut := u.at
 			if u.explicit {
 				cut = strings.LastIndexByte(format[:u.at], '[')
 			}
 			b.WriteString(format[last:cut])
-			b.WriteString("[" + strconv.Itoa(len(out)-fi-1) + "]s")
+			b.WriteString("[" + strconv.Itoa(len(out)-fi-1) + "]")
+			b.WriteByte(verb)
 			last = u.at + 1
 			explicit = true
 		case explicit && !u.explicit:

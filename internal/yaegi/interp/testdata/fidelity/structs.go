@@ -67,3 +67,9 @@ func init() {
 	fmt.Printf("%v %[1]T %*d|%T\n", p, 5, 42, p)
 	fmt.Printf("%-12T|%12T|%T|%T %T\n", p, &p, []point{}, map[point][]*Vertex{}, struct{ p point }{})
 }
+
+func init() {
+	p := &point{1, 2}
+	s := fmt.Sprintf("%p|%v|%p", p, p, &Vertex{})
+	fmt.Println(len(s) > 10, s[:2], fmt.Sprintf("%p", p) == fmt.Sprintf("%v %[1]p", p)[len(fmt.Sprint(p))+1:])
+}
