@@ -203,7 +203,12 @@ func genFmtArg(c *node, orig func(*frame) reflect.Value) func(*frame) reflect.Va
 	if !c.rval.IsValid() && c.kind != basicLit && (c.typ == nil || !c.typ.untyped) {
 		src = genValue(c)
 	}
-	t := c.typ
+	return genFmtValue(c.typ, src, orig)
+}
+
+// genFmtValue returns a fmtValue of what src gives, of static type t, when
+// it is of a cell's type, else what orig gives.
+func genFmtValue(t *itype, src, orig func(*frame) reflect.Value) func(*frame) reflect.Value {
 	return func(f *frame) reflect.Value {
 		x, ok := newFmtValue(snapshot(src(f)), t, f)
 		if !ok {

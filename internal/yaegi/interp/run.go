@@ -1642,14 +1642,21 @@ func callBin(n *node) {
 		}
 	}
 	// juggler: fmt and log print a cell's types as Go does (fmtvalue.go).
-	if hasFormat, ok := n.interp.fmtFuncs[c0.rval]; ok && variadic >= 0 && len(values) == len(child) {
-		for i, c := range child {
-			switch {
-			case i+rcvrOffset < variadic:
-			case n.action == aCallSlice:
-				values[i] = genFmtSlice(values[i])
-			default:
-				values[i] = genFmtArg(c, values[i])
+	if hasFormat, ok := n.interp.fmtFuncs[c0.rval]; ok && variadic >= 0 {
+		if len(values) == len(child) {
+			for i, c := range child {
+				switch {
+				case i+rcvrOffset < variadic:
+				case n.action == aCallSlice:
+					values[i] = genFmtSlice(values[i])
+				default:
+					values[i] = genFmtArg(c, values[i])
+				}
+			}
+		} else if len(child) == 1 && variadic == rcvrOffset && isRegularCall(child[0]) && len(child[0].child[0].typ.ret) == len(values) {
+			// fmt.Println(f()), f's results as its arguments.
+			for j, t := range child[0].child[0].typ.ret {
+				values[j] = genFmtValue(t, values[j], values[j])
 			}
 		}
 		if hasFormat {

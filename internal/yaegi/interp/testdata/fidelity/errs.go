@@ -85,3 +85,38 @@ func main() {
 	fmt.Printf("%v|%+v\n", err, []error{err, e})
 	fmt.Println(errors.Unwrap(Code(1)) == nil, errors.Unwrap(err) == error(nil))
 }
+
+type ErrNegativeSqrt float64
+
+func (e ErrNegativeSqrt) Error() string {
+	return fmt.Sprintf("cannot Sqrt negative number: %v", float64(e))
+}
+
+func Sqrt(x float64) (float64, error) {
+	if x < 0 {
+		return 0, ErrNegativeSqrt(x)
+	}
+	return x / 2, nil
+}
+
+type pt struct{ x, y int }
+
+func two() (pt, *pt) { return pt{1, 2}, &pt{3, 4} }
+
+func init() {
+	fmt.Println(Sqrt(2))
+	fmt.Println(Sqrt(-2))
+	fmt.Println(two())
+	fmt.Print(two())
+	fmt.Println()
+}
+
+type Celsius float64
+
+func (c Celsius) String() string { return fmt.Sprintf("%.1f°C", float64(c)) }
+
+func temp() (Celsius, []Celsius) { return 3, []Celsius{4} }
+
+func init() {
+	fmt.Println(temp())
+}
