@@ -791,6 +791,11 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					dest.gen = nop
 				case isFuncField(dest):
 					// Setting a struct field of function type requires an extra step. Do not optimize.
+				case n.nleft > 1 && n.nright > 0 && src.kind != basicLit:
+					// juggler: the node assigns each pair of a multiple
+					// assignment. Skipping it for one pair (n.gen = nop)
+					// lost the others: a, b = f(), 5 left b unset, and so
+					// did a, b := []int{1}, "x".
 				case isCall(src) && !isInterfaceSrc(dest.typ) && n.kind != defineStmt:
 					// Call action may perform the assignment directly.
 					if dest.typ.id() != src.typ.id() {
