@@ -388,3 +388,33 @@ func TestLogPrintsCellTypes(t *testing.T) {
 		t.Errorf("log printed %q, want %q", stderr.String(), want)
 	}
 }
+
+// juggler: goroutines print a cell's types at once (run with -race). The
+// field s is unexported, so Go prints its elements without their String.
+func TestFmtConcurrent(t *testing.T) {
+	src := `import ("fmt"; "sort"; "strings"; "sync")
+type P struct{ n int }
+func (p P) String() string { return fmt.Sprintf("P%d", p.n) }
+type E struct{ p *P; s []P }
+func all() string {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var out []string
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			s := fmt.Sprintf("%v %+v %T", P{i}, E{nil, []P{{i}}}, E{})
+			mu.Lock()
+			out = append(out, s)
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	sort.Strings(out)
+	return strings.Join(out, ";")
+}`
+	runLangCases(t, nil, []langCase{
+		{"eight goroutines", []string{src, "all()"}, "P0 {p:<nil> s:[{n:0}]} main.E;P1 {p:<nil> s:[{n:1}]} main.E;P2 {p:<nil> s:[{n:2}]} main.E;P3 {p:<nil> s:[{n:3}]} main.E;P4 {p:<nil> s:[{n:4}]} main.E;P5 {p:<nil> s:[{n:5}]} main.E;P6 {p:<nil> s:[{n:6}]} main.E;P7 {p:<nil> s:[{n:7}]} main.E string"},
+	})
+}
