@@ -736,12 +736,54 @@ func embeddedName(t *itype) string {
 	return t.str
 }
 
-// typeString is reflect's String of the cell type t; rt when t is nil.
+// typeString is reflect's String of the cell type t, or of rt when t is
+// nil.
 func typeString(t *itype, rt reflect.Type) string {
 	if t == nil {
-		return rt.String()
+		return rtypeString(rt, 0)
 	}
 	return typeStr(t, 0)
+}
+
+// rtypeString is rt.String(), with the names of the cell's struct types
+// in it, and their fields' (a []main.point in an any).
+func rtypeString(rt reflect.Type, depth int) string {
+	if t := typeOfValue(rt, nil); t != nil {
+		return typeStr(t, depth)
+	}
+	if rt.Name() != "" || depth > 16 {
+		return rt.String()
+	}
+	ts := func(e reflect.Type) string { return rtypeString(e, depth+1) }
+	switch rt.Kind() {
+	case reflect.Ptr:
+		return "*" + ts(rt.Elem())
+	case reflect.Slice:
+		return "[]" + ts(rt.Elem())
+	case reflect.Array:
+		return "[" + strconv.Itoa(rt.Len()) + "]" + ts(rt.Elem())
+	case reflect.Map:
+		return "map[" + ts(rt.Key()) + "]" + ts(rt.Elem())
+	case reflect.Struct:
+		if rt.NumField() == 0 {
+			return "struct {}"
+		}
+		parts := make([]string, rt.NumField())
+		for i := range parts {
+			f := rt.Field(i)
+			name, _ := fieldOf(nil, rt, i)
+			p := name + " " + ts(f.Type)
+			if f.Anonymous {
+				p = ts(f.Type)
+			}
+			if f.Tag != "" {
+				p += " " + strconv.Quote(string(f.Tag))
+			}
+			parts[i] = p
+		}
+		return "struct { " + strings.Join(parts, "; ") + " }"
+	}
+	return rt.String()
 }
 
 func typeStr(t *itype, depth int) string {

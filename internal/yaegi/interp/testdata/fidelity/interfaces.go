@@ -48,6 +48,9 @@ func main() {
 	describe(42)
 	describe("str")
 	describe(nil)
+	describe([]point{{1, 2}})
+	describe(map[string][]*point{"a": nil})
+	describe(struct{ p point }{})
 	describeShape(Rect{2, 3})
 	describeShape(&Circle{1})
 	shapes := []Shape{Rect{1, 1}, &Circle{2}}
