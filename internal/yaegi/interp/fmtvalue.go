@@ -161,13 +161,56 @@ loop:
 		}
 		break
 	}
-	if t != nil && (isInterface(t) || t.cat == nilT || v.Kind() == reflect.Interface) {
+	if t != nil && (isIfaceType(t) || t.cat == nilT || v.Kind() == reflect.Interface) {
 		t = nil
 	}
 	if t == nil && v.IsValid() {
 		t = typeOfValue(v.Type(), nil)
 	}
 	return v, t
+}
+
+// isIfaceType is isInterface without building t's reflect type, which
+// costs maps on every call.
+func isIfaceType(t *itype) bool {
+	switch t.cat {
+	case interfaceT, errorT:
+		return true
+	case linkedT:
+		return t.val != nil && isIfaceType(t.val)
+	case valueT:
+		return t.rtype != nil && t.rtype.Kind() == reflect.Interface
+	}
+	return false
+}
+
+// binMethods caches lookupBinMethod, which depends only on a type's fields,
+// by type and name: fmt looks for 3 methods in each value it prints.
+var binMethods sync.Map // binMethodKey -> []int, or nil when there is none
+
+type binMethodKey struct {
+	t    *itype
+	name string
+}
+
+// binMethodIndex returns the field path of t's host method name, promoted
+// from an embedded host type, and whether t has one.
+func binMethodIndex(t *itype, name string) ([]int, bool) {
+	k := binMethodKey{t, name}
+	if v, ok := binMethods.Load(k); ok {
+		index, _ := v.([]int)
+		return index, v != nil && v.([]int) != nil
+	}
+	_, index, _, ok := t.lookupBinMethod(name)
+	if !ok {
+		binMethods.Store(k, nil)
+		return nil, false
+	}
+	if index == nil {
+		index = []int{}
+	}
+	binMethods.Store(k, index)
+	return index, true
 }
 
 // fmtFuncs lists the fmt and log functions whose variadic arguments go
@@ -357,7 +400,7 @@ func cellMethod(v reflect.Value, t *itype, f *frame, name string) reflect.Value 
 	}
 	m, index := t.lookupMethod(name)
 	if m == nil {
-		if _, index, _, ok := t.lookupBinMethod(name); ok {
+		if index, ok := binMethodIndex(t, name); ok {
 			return methodByName(v, name, index)
 		}
 		return reflect.Value{}
