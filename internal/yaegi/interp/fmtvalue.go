@@ -1331,3 +1331,21 @@ func scanVerbs(format string, numArgs int) []verbUse {
 	}
 	return uses
 }
+
+// Printable returns v, a value a program computed, as fmt should see it:
+// a value of one of the program's struct types (or made of them) becomes a
+// fmt.Formatter that prints it with its type's field and type names, as
+// fmt would print it in the program. Other values come back as they are.
+func (interp *Interpreter) Printable(v any) any {
+	if v == nil {
+		return v
+	}
+	rv := reflect.ValueOf(v)
+	if isWrapper(rv.Type()) {
+		return v
+	}
+	if x, ok := newFmtValue(rv, nil, interp.frame); ok {
+		return x
+	}
+	return v
+}
