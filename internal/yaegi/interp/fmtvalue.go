@@ -220,6 +220,34 @@ var fmtFuncs = map[string][]string{
 	"log": {"Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln", "Print", "Printf", "Println"},
 }
 
+// loggerMethods are the print methods of *log.Logger, as fmtFuncs, and
+// whether each has a format.
+var loggerMethods = map[string]bool{
+	"Fatal": false, "Fatalf": true, "Fatalln": false, "Panic": false, "Panicf": true, "Panicln": false,
+	"Print": false, "Printf": true, "Println": false,
+}
+
+// fmtMethods are the host types with print methods: *log.Logger, and the
+// type yaegi's stdlib gives log.Logger (to make Fatal panic).
+var fmtMethods = map[string]map[string]bool{
+	"*log.Logger":       loggerMethods,
+	"*stdlib.logLogger": loggerMethods,
+}
+
+// fmtMethod reports whether fn, a callee, is one of fmtMethods, and
+// whether it has a format.
+func fmtMethod(fn *node) (hasFormat, ok bool) {
+	if fn.kind != selectorExpr || len(fn.child) < 2 || fn.child[0].typ == nil {
+		return false, false
+	}
+	t := fn.child[0].typ
+	if t.cat != valueT || t.rtype == nil {
+		return false, false
+	}
+	hasFormat, ok = fmtMethods[t.rtype.String()][fn.child[1].ident]
+	return hasFormat, ok
+}
+
 // markFmtFuncs records the symbols of fmtFuncs, once fixStdlib has set
 // them: true for those with a format string.
 func (interp *Interpreter) markFmtFuncs() {

@@ -387,6 +387,9 @@ func TestLogPrintsCellTypes(t *testing.T) {
 	if want := fmt.Sprintln(struct{ x, y int }{1, 2}) + "{x:3 y:4} main.point\n&{5 6}\n"; stderr.String() != want {
 		t.Errorf("log printed %q, want %q", stderr.String(), want)
 	}
+	runLangCases(t, []string{"import (\"log\"; \"strings\")", "type point struct{ x, y int }"}, []langCase{
+		{"a Logger", []string{"var b strings.Builder", "l := log.New(&b, \"L \", 0)\nl.Printf(\"%+v %T\", point{1, 2}, point{})\nl.Println(&point{3, 4})", "b.String()"}, "L {x:1 y:2} main.point\nL &{3 4}\n string"},
+	})
 }
 
 // juggler: goroutines print a cell's types at once (run with -race). The

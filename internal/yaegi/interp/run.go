@@ -1642,7 +1642,11 @@ func callBin(n *node) {
 		}
 	}
 	// juggler: fmt and log print a cell's types as Go does (fmtvalue.go).
-	if hasFormat, ok := n.interp.fmtFuncs[c0.rval]; ok && variadic >= 0 {
+	hasFormat, ok := n.interp.fmtFuncs[c0.rval]
+	if !ok {
+		hasFormat, ok = fmtMethod(c0)
+	}
+	if ok && variadic >= 0 {
 		if len(values) == len(child) {
 			for i, c := range child {
 				switch {
