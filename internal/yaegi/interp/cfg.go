@@ -2561,9 +2561,20 @@ func getVars(n *node) (vars []*node) {
 func genGlobalVarDecl(nodes []*node, sc *scope) (*node, error) {
 	varNode := &node{kind: varDecl, action: aNop, gen: nop}
 
+	// juggler: a dependency declared by an earlier evaluation (a cell's
+	// w := 3, then var x int = w) is already there; counting it made a
+	// "variable definition loop".
+	pending := map[*node]bool{}
+	for _, n := range nodes {
+		pending[n] = true
+	}
 	deps := map[*node][]*node{}
 	for _, n := range nodes {
-		deps[n] = getVarDependencies(n, sc)
+		for _, d := range getVarDependencies(n, sc) {
+			if pending[d] {
+				deps[n] = append(deps[n], d)
+			}
+		}
 	}
 
 	inited := map[*node]bool{}

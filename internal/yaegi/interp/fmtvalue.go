@@ -436,7 +436,7 @@ func cellMethod(v reflect.Value, t *itype, f *frame, name string) reflect.Value 
 	if _, ok := m.val.(*node); !ok {
 		return reflect.Value{}
 	}
-	if m.typ != nil && m.typ.recv != nil && m.typ.recv.cat == ptrT && v.Kind() != reflect.Ptr {
+	if m.typ != nil && m.typ.recv != nil && m.typ.recv.cat == ptrT && v.Kind() != reflect.Ptr && !embedsPointer(t, index) {
 		return reflect.Value{} // a pointer method: not in a value's method set
 	}
 	if v.Kind() == reflect.Ptr && v.IsNil() && len(index) > 0 {
@@ -445,6 +445,26 @@ func cellMethod(v reflect.Value, t *itype, f *frame, name string) reflect.Value 
 	nod := *m
 	nod.recv = &receiver{val: v, index: index}
 	return genFunctionWrapper(&nod)(f)
+}
+
+// embedsPointer reports whether the embedded field at the end of index,
+// in struct type t, is a pointer: its pointer methods are promoted to a
+// value of t.
+func embedsPointer(t *itype, index []int) bool {
+	if len(index) == 0 {
+		return false
+	}
+	for _, i := range index {
+		t = t.underlying()
+		if t.cat == ptrT {
+			t = t.val.underlying()
+		}
+		if t.cat != structT || i >= len(t.field) {
+			return false
+		}
+		t = t.field[i].typ
+	}
+	return t.cat == ptrT
 }
 
 // callMethod calls fn, if valid, with args.

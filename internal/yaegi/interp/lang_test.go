@@ -358,6 +358,8 @@ func TestUpstreamCorpusRegressions(t *testing.T) {
 	runLangCases(t, nil, []langCase{
 		{"const max before use", []string{"var a = [max]int{}\nconst max = 32", "len(a)"}, "32 int"},
 		{"var min, func clear", []string{"var min = 3\nfunc clear() int { return 4 }", "min + clear()"}, "7 int"},
+		{"var from an earlier cell's :=", []string{"w := 3", "var x int = w", "x"}, "3 int"},
+		{"var from an earlier cell's var", []string{"var w = 4", "var x, y = w, x", "y"}, "4 int"},
 		{"a block's := shadows a func", []string{"func g() int { return 1 }", "r := 0\n{\n\tg, h := 10, 20\n\tr = g + h\n}", "r + g()"}, "31 int"},
 	})
 	const gen9 = "package main\n\ntype Float interface {\n\t~float32 | ~float64\n}\n\nfunc add[T Float](a, b T) float64 { return float64(a) + float64(b) }\n\nfunc main() {\n\tprintln(add(1, 2))\n}\n"

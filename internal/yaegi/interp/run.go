@@ -1166,6 +1166,13 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 		w.Field(0).Set(held)
 		for i, m := range methods {
 			if m == nil {
+				// juggler: a host method promoted from an embedded field
+				// is found from the value itself (getConcreteValue gave
+				// its last field).
+				if r := methodByName(held, names[i], indexes[i]); len(indexes[i]) > 0 && r.IsValid() {
+					w.Field(i + 1).Set(r)
+					continue
+				}
 				// First direct method lookup on field.
 				if r := methodByName(v, names[i], indexes[i]); r.IsValid() {
 					w.Field(i + 1).Set(r)
@@ -1205,6 +1212,17 @@ func methodByName(value reflect.Value, name string, index []int) (v reflect.Valu
 	if v = value.MethodByName(name); v.IsValid() {
 		return
 	}
+	// juggler: a method promoted from an embedded field of a struct value
+	// (time.Time's String in struct{ time.Time }, Error of an embedded
+	// error). Upstream looked only through pointers, and wrapping such a
+	// value failed with "method not found".
+	if value.Kind() == reflect.Struct && checkFieldIndex(value.Type(), index) {
+		if f, ok := fieldByIndex(value, index); ok {
+			if v = f.MethodByName(name); v.IsValid() {
+				return
+			}
+		}
+	}
 	for value.Kind() == reflect.Ptr {
 		value = value.Elem()
 		if checkFieldIndex(value.Type(), index) {
@@ -1215,6 +1233,24 @@ func methodByName(value reflect.Value, name string, index []int) (v reflect.Valu
 		}
 	}
 	return
+}
+
+// juggler: fieldByIndex is v.FieldByIndex that stops, with false, at a nil
+// embedded pointer.
+func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
+	for _, i := range index {
+		if v.Kind() == reflect.Ptr {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct || i >= v.NumField() {
+			return reflect.Value{}, false
+		}
+		v = v.Field(i)
+	}
+	return v, true
 }
 
 func checkFieldIndex(typ reflect.Type, index []int) bool {
