@@ -592,13 +592,25 @@ func (p pointerValue) Format(s fmt.State, verb rune) {
 			}
 			fmt.Fprintf(s, "(%s)(%s)", p.v.Type(), a)
 		case u == 0:
-			fmt.Fprintf(s, fmt.FormatString(s, 's'), "<nil>")
+			padString(s, "<nil>") // the width only, as fmt's padString
 		default:
 			fmt.Fprintf(s, fmt.FormatString(s, 's'), "0x"+strconv.FormatUint(uint64(u), 16))
 		}
 	default:
 		fmt.Fprintf(s, fmt.FormatString(s, verb), p.v.Interface())
 	}
+}
+
+// padString writes str padded to the width of s, as fmt's padString.
+func padString(s fmt.State, str string) {
+	f := "%"
+	if s.Flag('-') {
+		f += "-"
+	}
+	if w, ok := s.Width(); ok {
+		f += strconv.Itoa(w)
+	}
+	fmt.Fprintf(s, f+"s", str)
 }
 
 // hiddenValue prints a host value reached through an unexported field:
@@ -756,8 +768,22 @@ func (x fmtValue) printValue(s fmt.State, verb rune) {
 		case strings.ContainsRune("vpbodxX", verb):
 			put(pointerValue{v})
 		default:
-			// fmt's badVerb: the type, and the value as %v at the top.
-			fmt.Fprintf(s, "%%!%c(%s=%v)", verb, typeString(t, v.Type()), fmtValue{v: v, t: t, f: x.f})
+			// fmt's badVerb: the type, and the value as %v at the top,
+			// with the width and precision.
+			fmt.Fprintf(s, "%%!%c(%s=", verb, typeString(t, v.Type()))
+			f := "%"
+			for _, c := range "-0 " {
+				if s.Flag(int(c)) {
+					f += string(c)
+				}
+			}
+			if w, ok := s.Width(); ok {
+				f += strconv.Itoa(w)
+			}
+			if p, ok := s.Precision(); ok {
+				f += "." + strconv.Itoa(p)
+			}
+			fmt.Fprintf(s, f+"v)", fmtValue{v: v, t: t, f: x.f})
 		}
 
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
