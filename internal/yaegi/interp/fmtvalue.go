@@ -1423,3 +1423,15 @@ func (interp *Interpreter) Printable(v any) any {
 	}
 	return v
 }
+
+// eqOperand is v.Interface() for == and != on an interface operand, with
+// a value in one of yaegi's wrappers taken out: a wrapper holds funcs, so
+// comparing two (err == ErrCode, for an error type of the program's)
+// panicked "comparing uncomparable type interp._error".
+func eqOperand(v reflect.Value) any {
+	i := v.Interface()
+	if w := reflect.ValueOf(i); w.IsValid() && isWrapper(w.Type()) {
+		return w.Field(0).Interface()
+	}
+	return i
+}

@@ -3416,6 +3416,15 @@ func _case(n *node) {
 			v0 := value(f)
 			for _, v := range values {
 				v1 := v(f)
+				// juggler: an interface (switch err { case ErrCode: })
+				// is compared as an interface, not converted to the
+				// case's type ("value of type error cannot be converted").
+				if v0.Kind() == reflect.Interface || v1.Kind() == reflect.Interface {
+					if eqOperand(v0) == eqOperand(v1) {
+						return tnext
+					}
+					continue
+				}
 				if !v0.Type().AssignableTo(v1.Type()) {
 					v0 = v0.Convert(v1.Type())
 				}
