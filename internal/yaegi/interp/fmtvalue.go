@@ -1177,6 +1177,45 @@ func equalValues(a, b reflect.Value) (eq bool) {
 	return a.Equal(b)
 }
 
+// asTarget is the target of errors.As with its type, when that is a
+// pointer to a cell's interface type: yaegi's reflect type of every such
+// interface is the same valueInterface.
+type asTarget struct {
+	ptr reflect.Value
+	t   *itype // the interface
+}
+
+// genAsTarget gives errors.As the target c with its type, when that is a
+// cell's interface type.
+func genAsTarget(c *node, orig func(*frame) reflect.Value) func(*frame) reflect.Value {
+	t := c.typ
+	if t == nil || t.cat != ptrT || t.val == nil || !isInterfaceSrc(t.val) || isEmptyInterface(t.val) {
+		return orig
+	}
+	return func(f *frame) reflect.Value {
+		v := orig(f)
+		if v.Kind() != reflect.Ptr || v.IsNil() {
+			return v
+		}
+		return reflect.ValueOf(asTarget{ptr: v, t: t.val})
+	}
+}
+
+// implementsIface reports whether err's value, of cell type et (nil for a
+// host one), has the methods of the cell's interface it.
+func implementsIface(err error, et, it *itype) bool {
+	if et != nil {
+		return et.methods().contains(it.methods())
+	}
+	rt := reflect.TypeOf(err)
+	for name := range it.methods() {
+		if _, ok := rt.MethodByName(name); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // errorsAs is errors.As for errors and targets that may be a cell's.
 func (interp *Interpreter) errorsAs(err error, target any) bool {
 	if err == nil {
@@ -1184,6 +1223,26 @@ func (interp *Interpreter) errorsAs(err error, target any) bool {
 	}
 	if target == nil {
 		panic("errors: target cannot be nil")
+	}
+	if at, ok := target.(asTarget); ok {
+		return interp.walkErrors(err, func(e error) bool {
+			if fe, ok := e.(fmtError); ok && fe.orig != nil {
+				e = fe.orig
+			}
+			ev, et := errorOf(e)
+			if implementsIface(e, et, at.t) {
+				t := et
+				if t == nil {
+					t, ev = valueTOf(reflect.TypeOf(e)), reflect.ValueOf(e)
+				}
+				at.ptr.Elem().Set(reflect.ValueOf(valueInterface{&node{typ: t, interp: interp}, ev}))
+				return true
+			}
+			if m := interp.errMethod(e, "As"); m.IsValid() && m.Type().NumIn() == 1 && m.Type().NumOut() == 1 {
+				return m.Call([]reflect.Value{at.ptr})[0].Bool()
+			}
+			return false
+		})
 	}
 	val := reflect.ValueOf(target)
 	if val.Kind() != reflect.Ptr || val.IsNil() {

@@ -1678,6 +1678,9 @@ func callBin(n *node) {
 		}
 	}
 	// juggler: fmt and log print a cell's types as Go does (fmtvalue.go).
+	if c0.rval.IsValid() && c0.rval == n.interp.errorsAsFn && len(child) == 2 && len(values) == 2 {
+		values[1] = genAsTarget(child[1], values[1]) // juggler: fmtvalue.go
+	}
 	hasFormat, ok := n.interp.fmtFuncs[c0.rval]
 	if !ok {
 		hasFormat, ok = fmtMethod(c0)

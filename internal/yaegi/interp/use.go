@@ -217,6 +217,7 @@ func fixStdlib(interp *Interpreter) {
 	if p := interp.binPkg["errors"]; p != nil {
 		p["Is"] = reflect.ValueOf(interp.errorsIs)
 		p["As"] = reflect.ValueOf(interp.errorsAs)
+		interp.errorsAsFn = p["As"]
 		p["Unwrap"] = reflect.ValueOf(interp.errorsUnwrap)
 	}
 	defer interp.markFmtFuncs()
