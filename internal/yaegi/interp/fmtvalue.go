@@ -893,7 +893,7 @@ func rtypeString(rt reflect.Type, depth int) string {
 			if f.Anonymous {
 				p = ts(f.Type)
 			}
-			if f.Tag != "" {
+			if f.Tag != "" && f.Tag != hiddenFieldTag {
 				p += " " + strconv.Quote(string(f.Tag))
 			}
 			parts[i] = p
@@ -1493,4 +1493,19 @@ func eqOperand(v reflect.Value) any {
 		return w.Field(0).Interface()
 	}
 	return i
+}
+
+// hiddenFieldTag is the tag of an unexported field in the reflect type
+// the interpreter builds: encoders skip it.
+const hiddenFieldTag = `json:"-" xml:"-"`
+
+// hasCodecMethods reports whether t, a struct type, or its pointer, has a
+// method of encoding/json's or encoding's marshaling interfaces.
+func hasCodecMethods(t *itype) bool {
+	for _, name := range []string{"MarshalJSON", "UnmarshalJSON", "MarshalText", "UnmarshalText", "MarshalXML", "UnmarshalXML"} {
+		if t.getMethod(name) != nil {
+			return true
+		}
+	}
+	return false
 }
