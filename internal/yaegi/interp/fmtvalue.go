@@ -286,13 +286,13 @@ func genFmtValue(t *itype, src, orig func(*frame) reflect.Value) func(*frame) re
 			return orig(f)
 		}
 		if x.method("Error").IsValid() {
-			// Errorf's %w wants an error.
-			o := orig(f)
-			fe := fmtError{fmtValue: x}
-			if e, ok := o.Interface().(error); ok {
-				fe.orig = e
+			// For Errorf's %w, which wraps the value as the program
+			// knows it (typeVerbs).
+			if o := orig(f); o.IsValid() && o.CanInterface() {
+				if _, ok := o.Interface().(error); ok {
+					x.orig = o
+				}
 			}
-			return reflect.ValueOf(fe)
 		}
 		return reflect.ValueOf(x)
 	}
@@ -326,25 +326,10 @@ type fmtValue struct {
 	f      *frame // where to run the type's methods
 	depth  int
 	hidden bool // reached through an unexported field: fmt calls no methods
+	// orig is the value as yaegi passes it as an error, for %w, when
+	// its type has an Error method.
+	orig reflect.Value
 }
-
-// fmtError is a fmtValue whose type has an Error method, so that
-// fmt.Errorf's %w takes it.
-type fmtError struct {
-	fmtValue
-	orig error // what yaegi would have passed: the value as an error
-}
-
-func (e fmtError) Error() string {
-	r := callMethod(e.method("Error"))
-	if len(r) == 1 {
-		return r[0].String()
-	}
-	return ""
-}
-
-// Unwrap gives the error the way the rest of the program knows it.
-func (e fmtError) Unwrap() error { return e.orig }
 
 // newFmtValue makes v, of static type t, a fmtValue when it (or something
 // in it) is of a cell's type.
@@ -1074,9 +1059,6 @@ func floatCompare(a, b float64) int {
 // errorOf returns what err holds: the value, and its cell type when it is
 // a cell's value (nil for a host error).
 func errorOf(err error) (reflect.Value, *itype) {
-	if fe, ok := err.(fmtError); ok {
-		return fe.v, fe.t
-	}
 	v := reflect.ValueOf(err)
 	if isWrapper(v.Type()) {
 		in := v.Field(0).Elem()
@@ -1091,18 +1073,12 @@ func (interp *Interpreter) errMethod(err error, name string) reflect.Value {
 	if t != nil {
 		return cellMethod(v, t, interp.frame, name)
 	}
-	if _, ok := err.(fmtError); ok {
-		return reflect.Value{}
-	}
 	return reflect.ValueOf(err).MethodByName(name)
 }
 
 // unwrapErrors returns the errors err wraps, by Unwrap() error or
 // Unwrap() []error, and whether it has either method.
 func (interp *Interpreter) unwrapErrors(err error) ([]error, bool) {
-	if fe, ok := err.(fmtError); ok && fe.orig != nil {
-		err = fe.orig
-	}
 	m := interp.errMethod(err, "Unwrap")
 	if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 {
 		return nil, false
@@ -1226,9 +1202,6 @@ func (interp *Interpreter) errorsAs(err error, target any) bool {
 	}
 	if at, ok := target.(asTarget); ok {
 		return interp.walkErrors(err, func(e error) bool {
-			if fe, ok := e.(fmtError); ok && fe.orig != nil {
-				e = fe.orig
-			}
 			ev, et := errorOf(e)
 			if implementsIface(e, et, at.t) {
 				t := et
@@ -1256,9 +1229,6 @@ func (interp *Interpreter) errorsAs(err error, target any) bool {
 			// A cell's interface type: left to its As method.
 		case tt.Kind() == reflect.Interface:
 			if reflect.TypeOf(e).Implements(tt) {
-				if fe, ok := e.(fmtError); ok && fe.orig != nil {
-					e = fe.orig
-				}
 				val.Elem().Set(reflect.ValueOf(e))
 				return true
 			}
@@ -1286,9 +1256,6 @@ func (interp *Interpreter) errorsUnwrap(err error) error {
 	if len(errs) != 1 {
 		return nil
 	}
-	if fe, ok := errs[0].(fmtError); ok && fe.orig != nil {
-		return fe.orig
-	}
 	return errs[0]
 }
 
@@ -1300,11 +1267,13 @@ var fmtFormatFuncs = map[string][]string{
 
 // typeVerbs is what fmt does for %T and %p itself, before a Formatter
 // could: a %T of a cell's value becomes %s of its type's name, a %p gets
-// the pointer. in[fi] is the format, the arguments follow; an argument only
-// %T (or %p) uses is replaced, else the replacement is appended and the
-// verb points to it with [n]. It returns the arguments to call with.
+// the pointer. And Errorf's %w wraps the value as the program knows it
+// (yaegi's error wrapper), which errors.Unwrap gives back to the program.
+// in[fi] is the format, the arguments follow; an argument only %T (or %p,
+// or %w) uses is replaced, else the replacement is appended and the verb
+// points to it with [n]. It returns the arguments to call with.
 func typeVerbs(in []reflect.Value, fi int) []reflect.Value {
-	if fi < 0 || fi >= len(in) || in[fi].Kind() != reflect.String || !strings.ContainsAny(in[fi].String(), "Tp") {
+	if fi < 0 || fi >= len(in) || in[fi].Kind() != reflect.String || !strings.ContainsAny(in[fi].String(), "Tpw") {
 		return in
 	}
 	format, nargs := in[fi].String(), len(in)-fi-1
@@ -1317,7 +1286,7 @@ func typeVerbs(in []reflect.Value, fi int) []reflect.Value {
 		if _, seen := onlyT[u.arg]; !seen {
 			onlyT[u.arg], first[u.arg] = true, u.verb
 		}
-		onlyT[u.arg] = onlyT[u.arg] && u.verb == first[u.arg] && (u.verb == 'T' || u.verb == 'p')
+		onlyT[u.arg] = onlyT[u.arg] && u.verb == first[u.arg] && (u.verb == 'T' || u.verb == 'p' || u.verb == 'w')
 	}
 	var b strings.Builder
 	last := 0
@@ -1326,21 +1295,17 @@ func typeVerbs(in []reflect.Value, fi int) []reflect.Value {
 	for _, u := range uses {
 		// What fmt is to print instead of a fmtValue: for %T the type's
 		// name, with %s; for %p the pointer itself.
-		var x *fmtValue
-		switch a := arg(u.arg).Interface().(type) {
-		case fmtValue:
-			x = &a
-		case fmtError:
-			x = &a.fmtValue
-		}
+		x, _ := arg(u.arg).Interface().(fmtValue)
 		var repl reflect.Value
 		verb := byte(u.verb)
 		switch {
-		case x == nil:
+		case !x.v.IsValid():
 		case u.verb == 'T':
 			repl, verb = reflect.ValueOf(typeString(x.t, x.v.Type())), 's'
 		case u.verb == 'p' && x.v.CanInterface():
 			repl = reflect.ValueOf(x.v.Interface())
+		case u.verb == 'w':
+			repl = x.orig
 		}
 		switch {
 		case repl.IsValid() && onlyT[u.arg]:
@@ -1508,4 +1473,54 @@ func hasCodecMethods(t *itype) bool {
 		}
 	}
 	return false
+}
+
+// boxHostValue returns what the host interface value v holds in a
+// valueInterface, with its type: a cell's type for a value in one of
+// yaegi's wrappers (if known), else the host type.
+func boxHostValue(v reflect.Value) (valueInterface, bool) {
+	for v.IsValid() && v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return valueInterface{}, false
+		}
+		v = v.Elem()
+	}
+	if !v.IsValid() || v.Type() == valueInterfaceType {
+		return valueInterface{}, false
+	}
+	if isWrapper(v.Type()) {
+		in := v.Field(0).Elem()
+		t := typeOfValue(in.Type(), v.Type())
+		if t == nil {
+			return valueInterface{}, false
+		}
+		return valueInterface{&node{typ: t}, in}, true
+	}
+	return valueInterface{&node{typ: valueTOf(v.Type())}, v}, true
+}
+
+// hasMethodsOf reports whether type t has the methods of the cell's
+// interface type it, with their signatures, as typeAssert checks them.
+func hasMethodsOf(t, it *itype) bool {
+	if isEmptyInterface(it) {
+		return true
+	}
+	m0, m1 := t.methods(), it.methods()
+	for k, meth1 := range m1 {
+		meth0, ok := m0[k]
+		if !ok {
+			return false
+		}
+		if meth0 == meth1 {
+			continue
+		}
+		if lookupFieldOrMethod(t, k) == nil {
+			return false
+		}
+		stripped, err := stripReceiverFromArgs(meth0)
+		if err != nil || stripped != meth1 {
+			return false
+		}
+	}
+	return true
 }

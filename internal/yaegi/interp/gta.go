@@ -40,6 +40,12 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			}
 
 		case defineStmt:
+			if n.anc != nil && n.anc.kind == typeSwitch {
+				// juggler: the guard x := v.(type) of a type switch in a
+				// cell's statements declares nothing at package level
+				// (its v.(type) has no type: index out of range).
+				return false
+			}
 			var (
 				atyp *itype
 				err2 error

@@ -358,6 +358,7 @@ func TestUpstreamCorpusRegressions(t *testing.T) {
 	runLangCases(t, nil, []langCase{
 		{"const max before use", []string{"var a = [max]int{}\nconst max = 32", "len(a)"}, "32 int"},
 		{"var min, func clear", []string{"var min = 3\nfunc clear() int { return 4 }", "min + clear()"}, "7 int"},
+		{"type switch with a guard, top level", []string{"var v any = 1", "r := 0\nswitch x := v.(type) {\ncase int:\n\tr = x + 1\n}", "r"}, "2 int"},
 		{"var from an earlier cell's :=", []string{"w := 3", "var x int = w", "x"}, "3 int"},
 		{"var from an earlier cell's var", []string{"var w = 4", "var x, y = w, x", "y"}, "4 int"},
 		{"a block's := shadows a func", []string{"func g() int { return 1 }", "r := 0\n{\n\tg, h := 10, 20\n\tr = g + h\n}", "r + g()"}, "31 int"},

@@ -335,6 +335,14 @@ func typeAssert(n *node, withResult, withOk bool) {
 					value1(f).SetBool(ok)
 				}()
 			}
+			if !ok && valf.Kind() == reflect.Interface {
+				// juggler: a value in a host interface (an error from
+				// fmt.Errorf, or a cell's in yaegi's wrapper) asserted to
+				// a cell's interface type (err.(interface{ Unwrap() error })).
+				if v, ok = boxHostValue(valf); ok {
+					valf = reflect.ValueOf(v)
+				}
+			}
 			if !ok {
 				if !withOk {
 					panic(n.cfgErrorf("interface conversion: nil is not %v", typID))
@@ -3276,6 +3284,10 @@ func _case(n *node) {
 							if stype == typ.id() {
 								return tnext
 							}
+							// juggler: a cell's interface type (case interface{ Unwrap() error }).
+							if vi, ok := boxHostValue(reflect.ValueOf(ival)); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
+								return tnext
+							}
 						}
 						return fnext
 					}
@@ -3335,6 +3347,11 @@ func _case(n *node) {
 						destValue(f).Set(elem)
 						return tnext
 					}
+					// juggler: a cell's interface type (case interface{ Unwrap() error }).
+					if vi, ok := boxHostValue(v); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
+						destValue(f).Set(reflect.ValueOf(vi))
+						return tnext
+					}
 					return fnext
 				}
 				if vi, ok := v.Interface().(valueInterface); ok {
@@ -3377,6 +3394,11 @@ func _case(n *node) {
 						}
 						if typ.cat == valueT && rtyp.Kind() == reflect.Interface && elem.IsValid() && elem.Type().Implements(rtyp) {
 							destValue(f).Set(elem)
+							return tnext
+						}
+						// juggler: a cell's interface type (case interface{ Unwrap() error }).
+						if vi, ok := boxHostValue(val); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
+							destValue(f).Set(reflect.ValueOf(vi))
 							return tnext
 						}
 					}

@@ -120,3 +120,15 @@ func temp() (Celsius, []Celsius) { return 3, []Celsius{4} }
 func init() {
 	fmt.Println(temp())
 }
+
+func init() {
+	err := fmt.Errorf("ctx: %w", &NotFound{"m"})
+	if u, ok := err.(interface{ Unwrap() error }); ok {
+		inner := u.Unwrap()
+		nf, ok := inner.(*NotFound)
+		fmt.Println(ok, nf.Name, inner)
+	}
+	e2 := fmt.Errorf("%v / %[1]w / %d", Code(9), 3)
+	c, ok := errors.Unwrap(e2).(Code)
+	fmt.Println(e2, c, ok)
+}
