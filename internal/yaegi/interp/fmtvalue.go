@@ -93,6 +93,9 @@ func (interp *Interpreter) markFmtFuncs() {
 // genFmtArg returns the value to give a fmt function for argument c: a
 // fmtValue when it is of a cell's type, else what orig gives.
 func genFmtArg(c *node, orig func(*frame) reflect.Value) func(*frame) reflect.Value {
+	if t := c.typ; t != nil && (isBasicCat(t.cat) && t.path == "" || t.cat == valueT && t.rtype != nil && t.rtype.Kind() != reflect.Interface && t.rtype.Name() != "") {
+		return orig // a host type, known now: fmt prints it as it is
+	}
 	src := orig
 	if !c.rval.IsValid() && c.kind != basicLit && (c.typ == nil || !c.typ.untyped) {
 		src = genValue(c)
