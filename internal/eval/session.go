@@ -340,7 +340,7 @@ func (s *Session) runLast(ctx context.Context, before string, c *cell.Cell) (Res
 			return Result{}, nil
 		}
 		if v.IsValid() && v.CanInterface() {
-			return Result{Values: []any{v.Interface()}, HasValue: true}, nil
+			return Result{Values: []any{s.in.Printable(v.Interface())}, HasValue: true}, nil
 		}
 		return Result{Values: []any{nil}, HasValue: true}, nil
 	}
@@ -361,6 +361,10 @@ func (s *Session) runLast(ctx context.Context, before string, c *cell.Cell) (Res
 	s.mu.Unlock()
 	if len(vs) == 0 || isWriteResult(c.LastCall, vs) {
 		return Result{}, nil
+	}
+	for i, v := range vs {
+		// A cell's struct types show with their own field names.
+		vs[i] = s.in.Printable(v)
 	}
 	return Result{Values: vs, HasValue: true}, nil
 }

@@ -744,7 +744,12 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 						// it redefines). A define in a block nested at global
 						// level declares a new variable; reusing a global of
 						// the same name stored an int into a string's slot.
-						if sym != nil && sym.node != n && !atTopLevel(n) {
+						// And only a variable's: a package-level name
+						// shadows a predeclared one (const max = 32), and a
+						// block's x, g := 1, 2 a package-level func g. Neither
+						// symbol has a slot in this scope's frame.
+						if sym != nil && (sym.node != n && !atTopLevel(n) ||
+							interp.universe.sym[dest.ident] == sym || sym.kind != varSym && sym.kind != constSym || sym.index < 0) {
 							sym = nil
 						}
 					}
@@ -792,6 +797,11 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					dest.gen = nop
 				case isFuncField(dest):
 					// Setting a struct field of function type requires an extra step. Do not optimize.
+				case n.nleft > 1 && n.nright > 0 && src.kind != basicLit:
+					// juggler: the node assigns each pair of a multiple
+					// assignment. Skipping it for one pair (n.gen = nop)
+					// lost the others: a, b = f(), 5 left b unset, and so
+					// did a, b := []int{1}, "x".
 				case isCall(src) && !isInterfaceSrc(dest.typ) && n.kind != defineStmt:
 					// Call action may perform the assignment directly.
 					if dest.typ.id() != src.typ.id() {
@@ -2576,9 +2586,20 @@ func getVars(n *node) (vars []*node) {
 func genGlobalVarDecl(nodes []*node, sc *scope) (*node, error) {
 	varNode := &node{kind: varDecl, action: aNop, gen: nop}
 
+	// juggler: a dependency declared by an earlier evaluation (a cell's
+	// w := 3, then var x int = w) is already there; counting it made a
+	// "variable definition loop".
+	pending := map[*node]bool{}
+	for _, n := range nodes {
+		pending[n] = true
+	}
 	deps := map[*node][]*node{}
 	for _, n := range nodes {
-		deps[n] = getVarDependencies(n, sc)
+		for _, d := range getVarDependencies(n, sc) {
+			if pending[d] {
+				deps[n] = append(deps[n], d)
+			}
+		}
 	}
 
 	inited := map[*node]bool{}

@@ -353,7 +353,18 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 	}
 
 	for n, t := range bound {
-		bound[n] = t.defaultType(reflect.Value{}, sc)
+		d := t.defaultType(reflect.Value{}, sc)
+		// juggler: an untyped constant's default type must satisfy the
+		// constraint; said at the call, in upstream's words (the default
+		// type's own node has no position in the program).
+		if c := constraints[n]; t.untyped && c != nil && checkConstraint(d, c) != nil {
+			at := fun
+			if len(args) > 0 && args[0].anc != nil {
+				at = args[0].anc
+			}
+			return nil, nil, at.cfgErrorf("%s does not implement %s", t.str, c.id())
+		}
+		bound[n] = d
 	}
 	return names, bound, nil
 }

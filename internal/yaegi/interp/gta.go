@@ -45,7 +45,10 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 				// top level declares a variable of that statement's scope,
 				// not a global: `for x := 0; ...` left a global x behind.
 				// The compiler declares it (cfg.go, defineStmt). A var or
-				// const spec GTA reaches is a package-level one.
+				// const spec GTA reaches is a package-level one. This also
+				// covers the guard x := v.(type) of a type switch in a
+				// cell's statements (its v.(type) has no type: index out
+				// of range).
 				return false
 			}
 			var (

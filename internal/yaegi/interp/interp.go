@@ -245,6 +245,8 @@ type Interpreter struct {
 	binPkg     Exports                          // binary packages used in interpreter, indexed by path
 	rdir       map[string]bool                  // for src import cycle detection
 	mapTypes   map[reflect.Value][]reflect.Type // special interfaces mapping for wrappers
+	fmtFuncs   map[reflect.Value]bool           // juggler: fmt and log print functions, true with a format (fmtvalue.go)
+	errorsAsFn reflect.Value                    // juggler: errors.As, given its target's type (fmtvalue.go)
 
 	mutex    sync.RWMutex
 	frame    *frame               // program data storage during execution

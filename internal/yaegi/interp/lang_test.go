@@ -516,3 +516,77 @@ func TestReleasedTemporariesMemory(t *testing.T) {
 		t.Errorf("heap grew by %d KiB over 480 evaluations, want < 8 MiB", grew>>10)
 	}
 }
+
+// juggler: upstream's corpus programs the fork failed: a package-level
+// const max (min, clear) shadows the builtin, and an untyped constant
+// that does not satisfy a constraint is reported at the call.
+func TestUpstreamCorpusRegressions(t *testing.T) {
+	runLangCases(t, nil, []langCase{
+		{"const max before use", []string{"var a = [max]int{}\nconst max = 32", "len(a)"}, "32 int"},
+		{"var min, func clear", []string{"var min = 3\nfunc clear() int { return 4 }", "min + clear()"}, "7 int"},
+		{"type switch with a guard, top level", []string{"var v any = 1", "r := 0\nswitch x := v.(type) {\ncase int:\n\tr = x + 1\n}", "r"}, "2 int"},
+		{"var from an earlier cell's :=", []string{"w := 3", "var x int = w", "x"}, "3 int"},
+		{"var from an earlier cell's var", []string{"var w = 4", "var x, y = w, x", "y"}, "4 int"},
+		{"a block's := shadows a func", []string{"func g() int { return 1 }", "r := 0\n{\n\tg, h := 10, 20\n\tr = g + h\n}", "r + g()"}, "31 int"},
+	})
+	const gen9 = "package main\n\ntype Float interface {\n\t~float32 | ~float64\n}\n\nfunc add[T Float](a, b T) float64 { return float64(a) + float64(b) }\n\nfunc main() {\n\tprintln(add(1, 2))\n}\n"
+	expectErrors(t, []errCase{
+		{[]string{gen9}, "10:10: untyped int does not implement main.Float"},
+	})
+	runLangCases(t, nil, []langCase{
+		{"untyped float satisfies it", []string{"type Float interface{ ~float32 | ~float64 }\nfunc add[T Float](a, b T) T { return a + b }", "add(1.5, 2)"}, "3.5 float64"},
+	})
+}
+
+// juggler: log prints a cell's types as fmt does (fmtvalue.go); Go's log
+// formats with fmt.Sprint, Sprintf and Sprintln.
+func TestLogPrintsCellTypes(t *testing.T) {
+	var stderr strings.Builder
+	i := interp.New(interp.Options{Stderr: &stderr})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	src := "import \"log\"\ntype point struct{ x, y int }\nfunc f() {\n\tlog.SetFlags(0)\n\tlog.Println(point{1, 2})\n\tlog.Printf(\"%+v %T\", point{3, 4}, point{})\n\tlog.Print(&point{5, 6})\n}"
+	if _, err := i.Eval(src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval("f()"); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintln(struct{ x, y int }{1, 2}) + "{x:3 y:4} main.point\n&{5 6}\n"; stderr.String() != want {
+		t.Errorf("log printed %q, want %q", stderr.String(), want)
+	}
+	runLangCases(t, []string{"import (\"log\"; \"strings\")", "type point struct{ x, y int }"}, []langCase{
+		{"a Logger", []string{"var b strings.Builder", "l := log.New(&b, \"L \", 0)\nl.Printf(\"%+v %T\", point{1, 2}, point{})\nl.Println(&point{3, 4})", "b.String()"}, "L {x:1 y:2} main.point\nL &{3 4}\n string"},
+	})
+}
+
+// juggler: goroutines print a cell's types at once (run with -race). The
+// field s is unexported, so Go prints its elements without their String.
+func TestFmtConcurrent(t *testing.T) {
+	src := `import ("fmt"; "sort"; "strings"; "sync")
+type P struct{ n int }
+func (p P) String() string { return fmt.Sprintf("P%d", p.n) }
+type E struct{ p *P; s []P }
+func all() string {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var out []string
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			s := fmt.Sprintf("%v %+v %T", P{i}, E{nil, []P{{i}}}, E{})
+			mu.Lock()
+			out = append(out, s)
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	sort.Strings(out)
+	return strings.Join(out, ";")
+}`
+	runLangCases(t, nil, []langCase{
+		{"eight goroutines", []string{src, "all()"}, "P0 {p:<nil> s:[{n:0}]} main.E;P1 {p:<nil> s:[{n:1}]} main.E;P2 {p:<nil> s:[{n:2}]} main.E;P3 {p:<nil> s:[{n:3}]} main.E;P4 {p:<nil> s:[{n:4}]} main.E;P5 {p:<nil> s:[{n:5}]} main.E;P6 {p:<nil> s:[{n:6}]} main.E;P7 {p:<nil> s:[{n:7}]} main.E string"},
+	})
+}

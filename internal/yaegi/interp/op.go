@@ -2626,15 +2626,15 @@ func equal(n *node) {
 	c0, c1 := n.child[0], n.child[1]
 	t0, t1 := c0.typ.TypeOf(), c1.typ.TypeOf()
 
-	if c0.typ.cat == linkedT || c1.typ.cat == linkedT {
+	if c0.typ.cat == linkedT || c1.typ.cat == linkedT { // juggler: operands through eqOperand
 		switch {
 		case isInterface:
 			v0 := genValue(c0)
 			v1 := genValue(c1)
 			dest := genValue(n)
 			n.exec = func(f *frame) bltn {
-				i0 := v0(f).Interface()
-				i1 := v1(f).Interface()
+				i0 := eqOperand(v0(f))
+				i1 := eqOperand(v1(f))
 				dest(f).Set(reflect.ValueOf(i0 == i1).Convert(typ))
 				return tnext
 			}
@@ -2644,7 +2644,7 @@ func equal(n *node) {
 			if n.fnext != nil {
 				fnext := getExec(n.fnext)
 				n.exec = func(f *frame) bltn {
-					i1 := v1(f).Interface()
+					i1 := eqOperand(v1(f))
 					if i0 == i1 {
 						dest(f).SetBool(true)
 						return tnext
@@ -2655,7 +2655,7 @@ func equal(n *node) {
 			} else {
 				dest := genValue(n)
 				n.exec = func(f *frame) bltn {
-					i1 := v1(f).Interface()
+					i1 := eqOperand(v1(f))
 					dest(f).SetBool(i0 == i1)
 					return tnext
 				}
@@ -2666,7 +2666,7 @@ func equal(n *node) {
 			if n.fnext != nil {
 				fnext := getExec(n.fnext)
 				n.exec = func(f *frame) bltn {
-					i0 := v0(f).Interface()
+					i0 := eqOperand(v0(f))
 					if i0 == i1 {
 						dest(f).SetBool(true)
 						return tnext
@@ -2677,7 +2677,7 @@ func equal(n *node) {
 			} else {
 				dest := genValue(n)
 				n.exec = func(f *frame) bltn {
-					i0 := v0(f).Interface()
+					i0 := eqOperand(v0(f))
 					dest(f).SetBool(i0 == i1)
 					return tnext
 				}
@@ -2688,8 +2688,8 @@ func equal(n *node) {
 			if n.fnext != nil {
 				fnext := getExec(n.fnext)
 				n.exec = func(f *frame) bltn {
-					i0 := v0(f).Interface()
-					i1 := v1(f).Interface()
+					i0 := eqOperand(v0(f))
+					i1 := eqOperand(v1(f))
 					if i0 == i1 {
 						dest(f).SetBool(true)
 						return tnext
@@ -2700,8 +2700,8 @@ func equal(n *node) {
 			} else {
 				dest := genValue(n)
 				n.exec = func(f *frame) bltn {
-					i0 := v0(f).Interface()
-					i1 := v1(f).Interface()
+					i0 := eqOperand(v0(f))
+					i1 := eqOperand(v1(f))
 					dest(f).SetBool(i0 == i1)
 					return tnext
 				}
@@ -2719,8 +2719,8 @@ func equal(n *node) {
 		if n.fnext != nil {
 			fnext := getExec(n.fnext)
 			n.exec = func(f *frame) bltn {
-				i0 := v0(f).Interface()
-				i1 := v1(f).Interface()
+				i0 := eqOperand(v0(f)) // juggler: see eqOperand
+				i1 := eqOperand(v1(f))
 				if i0 == i1 {
 					dest(f).SetBool(true)
 					return tnext
@@ -2731,8 +2731,8 @@ func equal(n *node) {
 		} else {
 			dest := genValue(n)
 			n.exec = func(f *frame) bltn {
-				i0 := v0(f).Interface()
-				i1 := v1(f).Interface()
+				i0 := eqOperand(v0(f)) // juggler: see eqOperand
+				i1 := eqOperand(v1(f))
 				dest(f).SetBool(i0 == i1)
 				return tnext
 			}
@@ -4538,15 +4538,15 @@ func notEqual(n *node) {
 	c0, c1 := n.child[0], n.child[1]
 	t0, t1 := c0.typ.TypeOf(), c1.typ.TypeOf()
 
-	if c0.typ.cat == linkedT || c1.typ.cat == linkedT {
+	if c0.typ.cat == linkedT || c1.typ.cat == linkedT { // juggler: operands through eqOperand
 		switch {
 		case isInterface:
 			v0 := genValue(c0)
 			v1 := genValue(c1)
 			dest := genValue(n)
 			n.exec = func(f *frame) bltn {
-				i0 := v0(f).Interface()
-				i1 := v1(f).Interface()
+				i0 := eqOperand(v0(f))
+				i1 := eqOperand(v1(f))
 				dest(f).Set(reflect.ValueOf(i0 != i1).Convert(typ))
 				return tnext
 			}
@@ -4556,7 +4556,7 @@ func notEqual(n *node) {
 			if n.fnext != nil {
 				fnext := getExec(n.fnext)
 				n.exec = func(f *frame) bltn {
-					i1 := v1(f).Interface()
+					i1 := eqOperand(v1(f))
 					if i0 != i1 {
 						dest(f).SetBool(true)
 						return tnext
@@ -4567,7 +4567,7 @@ func notEqual(n *node) {
 			} else {
 				dest := genValue(n)
 				n.exec = func(f *frame) bltn {
-					i1 := v1(f).Interface()
+					i1 := eqOperand(v1(f))
 					dest(f).SetBool(i0 != i1)
 					return tnext
 				}
@@ -4578,7 +4578,7 @@ func notEqual(n *node) {
 			if n.fnext != nil {
 				fnext := getExec(n.fnext)
 				n.exec = func(f *frame) bltn {
-					i0 := v0(f).Interface()
+					i0 := eqOperand(v0(f))
 					if i0 != i1 {
 						dest(f).SetBool(true)
 						return tnext
@@ -4589,7 +4589,7 @@ func notEqual(n *node) {
 			} else {
 				dest := genValue(n)
 				n.exec = func(f *frame) bltn {
-					i0 := v0(f).Interface()
+					i0 := eqOperand(v0(f))
 					dest(f).SetBool(i0 != i1)
 					return tnext
 				}
@@ -4600,8 +4600,8 @@ func notEqual(n *node) {
 			if n.fnext != nil {
 				fnext := getExec(n.fnext)
 				n.exec = func(f *frame) bltn {
-					i0 := v0(f).Interface()
-					i1 := v1(f).Interface()
+					i0 := eqOperand(v0(f))
+					i1 := eqOperand(v1(f))
 					if i0 != i1 {
 						dest(f).SetBool(true)
 						return tnext
@@ -4612,8 +4612,8 @@ func notEqual(n *node) {
 			} else {
 				dest := genValue(n)
 				n.exec = func(f *frame) bltn {
-					i0 := v0(f).Interface()
-					i1 := v1(f).Interface()
+					i0 := eqOperand(v0(f))
+					i1 := eqOperand(v1(f))
 					dest(f).SetBool(i0 != i1)
 					return tnext
 				}
@@ -4631,8 +4631,8 @@ func notEqual(n *node) {
 		if n.fnext != nil {
 			fnext := getExec(n.fnext)
 			n.exec = func(f *frame) bltn {
-				i0 := v0(f).Interface()
-				i1 := v1(f).Interface()
+				i0 := eqOperand(v0(f)) // juggler: see eqOperand
+				i1 := eqOperand(v1(f))
 				if i0 != i1 {
 					dest(f).SetBool(true)
 					return tnext
@@ -4643,8 +4643,8 @@ func notEqual(n *node) {
 		} else {
 			dest := genValue(n)
 			n.exec = func(f *frame) bltn {
-				i0 := v0(f).Interface()
-				i1 := v1(f).Interface()
+				i0 := eqOperand(v0(f)) // juggler: see eqOperand
+				i1 := eqOperand(v1(f))
 				dest(f).SetBool(i0 != i1)
 				return tnext
 			}

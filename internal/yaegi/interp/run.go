@@ -335,6 +335,14 @@ func typeAssert(n *node, withResult, withOk bool) {
 					value1(f).SetBool(ok)
 				}()
 			}
+			if !ok && valf.Kind() == reflect.Interface {
+				// juggler: a value in a host interface (an error from
+				// fmt.Errorf, or a cell's in yaegi's wrapper) asserted to
+				// a cell's interface type (err.(interface{ Unwrap() error })).
+				if v, ok = boxHostValue(valf); ok {
+					valf = reflect.ValueOf(v)
+				}
+			}
 			if !ok {
 				if !withOk {
 					panic(n.cfgErrorf("interface conversion: nil is not %v", typID))
@@ -1124,6 +1132,7 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 	// As the field name was generated with a prefixed first character (in order to avoid
 	// collisions with method names), this first character is ignored in comparisons.
 	wrap := getWrapper(n, typ)
+	registerWrapped(n.typ, wrap) // juggler: what the wrapper holds (fmtvalue.go)
 	mn := wrap.NumField() - 1
 	names := make([]string, mn)
 	methods := make([]*node, mn)
@@ -1165,6 +1174,13 @@ func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
 		w.Field(0).Set(held)
 		for i, m := range methods {
 			if m == nil {
+				// juggler: a host method promoted from an embedded field
+				// is found from the value itself (getConcreteValue gave
+				// its last field).
+				if r := methodByName(held, names[i], indexes[i]); len(indexes[i]) > 0 && r.IsValid() {
+					w.Field(i + 1).Set(r)
+					continue
+				}
 				// First direct method lookup on field.
 				if r := methodByName(v, names[i], indexes[i]); r.IsValid() {
 					w.Field(i + 1).Set(r)
@@ -1204,6 +1220,17 @@ func methodByName(value reflect.Value, name string, index []int) (v reflect.Valu
 	if v = value.MethodByName(name); v.IsValid() {
 		return
 	}
+	// juggler: a method promoted from an embedded field of a struct value
+	// (time.Time's String in struct{ time.Time }, Error of an embedded
+	// error). Upstream looked only through pointers, and wrapping such a
+	// value failed with "method not found".
+	if value.Kind() == reflect.Struct && checkFieldIndex(value.Type(), index) {
+		if f, ok := fieldByIndex(value, index); ok {
+			if v = f.MethodByName(name); v.IsValid() {
+				return
+			}
+		}
+	}
 	for value.Kind() == reflect.Ptr {
 		value = value.Elem()
 		if checkFieldIndex(value.Type(), index) {
@@ -1214,6 +1241,24 @@ func methodByName(value reflect.Value, name string, index []int) (v reflect.Valu
 		}
 	}
 	return
+}
+
+// juggler: fieldByIndex is v.FieldByIndex that stops, with false, at a nil
+// embedded pointer.
+func fieldByIndex(v reflect.Value, index []int) (reflect.Value, bool) {
+	for _, i := range index {
+		if v.Kind() == reflect.Ptr {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+		}
+		if v.Kind() != reflect.Struct || i >= v.NumField() {
+			return reflect.Value{}, false
+		}
+		v = v.Field(i)
+	}
+	return v, true
 }
 
 func checkFieldIndex(typ reflect.Type, index []int) bool {
@@ -1593,6 +1638,11 @@ func callBin(n *node) {
 			var defType reflect.Type
 			if variadic >= 0 && i+rcvrOffset >= variadic {
 				defType = funcType.In(variadic)
+				if n.action != aCallSlice {
+					// juggler: each variadic argument is an element
+					// (errors.Join(err, &MyErr{}) wraps it as an error).
+					defType = defType.Elem()
+				}
 			} else {
 				defType = funcType.In(rcvrOffset + i)
 			}
@@ -1632,6 +1682,38 @@ func callBin(n *node) {
 				values = append(values, genValue(c))
 			default:
 				values = append(values, genInterfaceWrapper(c, defType))
+			}
+		}
+	}
+	// juggler: fmt and log print a cell's types as Go does (fmtvalue.go).
+	if c0.rval.IsValid() && c0.rval == n.interp.errorsAsFn && len(child) == 2 && len(values) == 2 {
+		values[1] = genAsTarget(child[1], values[1]) // juggler: fmtvalue.go
+	}
+	hasFormat, ok := n.interp.fmtFuncs[c0.rval]
+	if !ok {
+		hasFormat, ok = fmtMethod(c0)
+	}
+	if ok && variadic >= 0 {
+		if len(values) == len(child) {
+			for i, c := range child {
+				switch {
+				case i+rcvrOffset < variadic:
+				case n.action == aCallSlice:
+					values[i] = genFmtSlice(values[i])
+				default:
+					values[i] = genFmtArg(c, values[i])
+				}
+			}
+		} else if len(child) == 1 && variadic == rcvrOffset && isRegularCall(child[0]) && len(child[0].child[0].typ.ret) == len(values) {
+			// fmt.Println(f()), f's results as its arguments.
+			for j, t := range child[0].child[0].typ.ret {
+				values[j] = genFmtValue(t, values[j], values[j])
+			}
+		}
+		if hasFormat {
+			call, fi := callFn, variadic-1-rcvrOffset
+			callFn = func(v reflect.Value, in []reflect.Value) []reflect.Value {
+				return call(v, typeVerbs(in, fi))
 			}
 		}
 	}
@@ -3202,6 +3284,10 @@ func _case(n *node) {
 							if stype == typ.id() {
 								return tnext
 							}
+							// juggler: a cell's interface type (case interface{ Unwrap() error }).
+							if vi, ok := boxHostValue(reflect.ValueOf(ival)); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
+								return tnext
+							}
 						}
 						return fnext
 					}
@@ -3261,6 +3347,11 @@ func _case(n *node) {
 						destValue(f).Set(elem)
 						return tnext
 					}
+					// juggler: a cell's interface type (case interface{ Unwrap() error }).
+					if vi, ok := boxHostValue(v); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
+						destValue(f).Set(reflect.ValueOf(vi))
+						return tnext
+					}
 					return fnext
 				}
 				if vi, ok := v.Interface().(valueInterface); ok {
@@ -3305,6 +3396,11 @@ func _case(n *node) {
 							destValue(f).Set(elem)
 							return tnext
 						}
+						// juggler: a cell's interface type (case interface{ Unwrap() error }).
+						if vi, ok := boxHostValue(val); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
+							destValue(f).Set(reflect.ValueOf(vi))
+							return tnext
+						}
 					}
 					return fnext
 				}
@@ -3345,6 +3441,15 @@ func _case(n *node) {
 			v0 := value(f)
 			for _, v := range values {
 				v1 := v(f)
+				// juggler: an interface (switch err { case ErrCode: })
+				// is compared as an interface, not converted to the
+				// case's type ("value of type error cannot be converted").
+				if v0.Kind() == reflect.Interface || v1.Kind() == reflect.Interface {
+					if eqOperand(v0) == eqOperand(v1) {
+						return tnext
+					}
+					continue
+				}
 				if !v0.Type().AssignableTo(v1.Type()) {
 					v0 = v0.Convert(v1.Type())
 				}

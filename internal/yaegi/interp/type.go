@@ -2187,9 +2187,22 @@ func (t *itype) refType(ctx *refTypeContext) reflect.Type {
 				Type: f.typ.refType(ctx),
 				Tag:  reflect.StructTag(f.tag),
 			}
+			if !f.embed && !canExport(f.name) && !hasCodecMethods(t) {
+				// juggler: the field is exported only because reflect
+				// cannot make it otherwise: encoders skip it, as Go's skip
+				// an unexported field ("Xpassword" was in the JSON). Not
+				// when the type has its own MarshalJSON and the like, which
+				// encoding/json cannot call: its fields are then the best
+				// it has.
+				field.Tag = hiddenFieldTag
+			}
 			if len(t.field) == 1 && f.embed {
 				// Mark the field as embedded (anonymous) only if it is the
 				// only one, to avoid a panic due to golang/go#15924 issue.
+				field.Anonymous = true
+			} else if f.embed && field.Type.Kind() == reflect.Struct && field.Type.NumMethod() == 0 && reflect.PtrTo(field.Type).NumMethod() == 0 {
+				// juggler: a struct without methods is no such case:
+				// embedded, so encoding/json promotes its fields as Go's.
 				field.Anonymous = true
 			}
 			fields = append(fields, field)
@@ -2209,6 +2222,7 @@ func (t *itype) refType(ctx *refTypeContext) reflect.Type {
 		}
 		fieldFix := []fixStructField{} // Slice of field indices to fix for recursivity.
 		t.rtype = reflect.StructOf(fields)
+		registerStruct(t) // juggler: fmt finds a value's cell type (fmtvalue.go)
 		if ctx.isComplete() {
 			for _, s := range ctx.defined {
 				for i := 0; i < s.rtype.NumField(); i++ {

@@ -213,6 +213,15 @@ func fixStdlib(interp *Interpreter) {
 	interp.mapTypes[p["Scanf"]] = interp.mapTypes[reflect.ValueOf(fmt.Scanf)]
 	interp.mapTypes[p["Scanln"]] = interp.mapTypes[reflect.ValueOf(fmt.Scanln)]
 
+	// juggler: errors knows a cell's error types (fmtvalue.go).
+	if p := interp.binPkg["errors"]; p != nil {
+		p["Is"] = reflect.ValueOf(interp.errorsIs)
+		p["As"] = reflect.ValueOf(interp.errorsAs)
+		interp.errorsAsFn = p["As"]
+		p["Unwrap"] = reflect.ValueOf(interp.errorsUnwrap)
+	}
+	defer interp.markFmtFuncs()
+
 	if p = interp.binPkg["flag"]; p != nil {
 		c := flag.NewFlagSet(os.Args[0], flag.PanicOnError)
 		c.SetOutput(stderr)
