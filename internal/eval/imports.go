@@ -6,9 +6,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/traefik/yaegi/stdlib"
-
 	"github.com/juggler-kernel/juggler/internal/display"
+	"github.com/juggler-kernel/juggler/internal/stdlib"
 )
 
 // packages maps a package name to the import paths that provide it, with

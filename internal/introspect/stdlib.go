@@ -18,7 +18,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/traefik/yaegi/stdlib"
+	"github.com/juggler-kernel/juggler/internal/stdlib"
 )
 
 // stdTable indexes yaegi's standard library: the packages a cell can import

@@ -1,0 +1,3 @@
+package main
+
+func writeGeneric(dir string) error { return nil }

@@ -1,0 +1,29 @@
+// Package stdlib is the standard library cells can import: symbol tables
+// of the compiled packages, generated from the Go toolchain that builds the
+// kernel, and the source of their generic declarations, which the
+// interpreter compiles when a cell first imports the package.
+//
+// Everything here is written by internal/gen; regenerate with
+//
+//	go generate ./internal/stdlib
+//
+// whenever the toolchain changes release (a test fails until then).
+package stdlib
+
+import "reflect"
+
+//go:generate go run ./internal/gen
+
+// Symbols holds the symbol tables, keyed as yaegi wants them: import path
+// + "/" + package name.
+var Symbols = map[string]map[string]reflect.Value{}
+
+// MapTypes lists, for functions that take an interface{} but treat some
+// interfaces specially (fmt.Println and fmt.Stringer), the interfaces an
+// interpreted value should be wrapped as. Interpreted types do not carry
+// their methods into reflect, so without this fmt would not see String.
+var MapTypes = map[reflect.Value][]reflect.Type{}
+
+func init() {
+	Symbols["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
+}
