@@ -26,6 +26,10 @@ var packages = sync.OnceValue(func() map[string][]pkgInfo {
 		for s := range syms {
 			m[s] = true
 		}
+		// The generic members are compiled from source on import.
+		for _, s := range stdlib.Generic[path.Dir(key)] {
+			m[s] = true
+		}
 		add(key, m)
 	}
 	for key, syms := range display.Symbols(nil) {

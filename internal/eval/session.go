@@ -193,6 +193,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		// A cell's final value of its own type shows as its HTML, its
 		// String and so on.
 		ResultInterfaces: richTypes(),
+		StdlibSource:     stdlib.Source,
 	})
 	show := reflect.ValueOf(s.show)
 	displays := display.Symbols(s.opts.Display)

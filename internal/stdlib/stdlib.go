@@ -10,7 +10,11 @@
 // whenever the toolchain changes release (a test fails until then).
 package stdlib
 
-import "reflect"
+import (
+	"embed"
+	"io/fs"
+	"reflect"
+)
 
 //go:generate go run ./internal/gen
 
@@ -27,3 +31,17 @@ var MapTypes = map[reflect.Value][]reflect.Type{}
 func init() {
 	Symbols["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(MapTypes)}
 }
+
+//go:embed src
+var src embed.FS
+
+// Source holds the generic declarations of the standard packages, one
+// directory per import path, for interp.Options.StdlibSource: the
+// interpreter compiles a package's source when a cell first imports it.
+var Source = func() fs.FS {
+	sub, err := fs.Sub(src, "src")
+	if err != nil {
+		panic(err) // src is embedded: it is there.
+	}
+	return sub
+}()

@@ -662,7 +662,6 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		defer func() {
 			if r := recover(); r != nil {
-				// Display the exact location in input source which triggered the panic
 				panic(n.cfgErrorf("CFG post-order panic: %v", r))
 			}
 		}()
@@ -1893,6 +1892,15 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					}
 					n.action = aGetSym
 					n.gen = nop
+				} else if sym, ok := interp.srcPkg[pkg][name]; ok {
+					// juggler: a standard package's generic declarations
+					// are in its source (Options.StdlibSource).
+					n.findex = sym.index
+					if sym.global {
+						n.level = globalFrame
+					}
+					n.val, n.gen, n.action = sym.node, nop, aGetSym
+					n.typ, n.sym, n.recv, n.rval = sym.typ, sym, sym.recv, sym.rval
 				} else {
 					err = n.cfgErrorf("package %s \"%s\" has no symbol %s", n.child[0].ident, pkg, name)
 				}
@@ -2673,7 +2681,14 @@ func (n *node) isType(sc *scope) bool {
 			return true // Imported source type
 		}
 	case identExpr:
-		return sc.getType(n.ident) != nil
+		if sc.getType(n.ident) != nil {
+			return true
+		}
+		// juggler: a type parameter replaced by its type argument in an
+		// instantiated generic function is named by the argument's id
+		// ("[]int"), no symbol, and carries its type (S{} in slices.Clone).
+		_, _, found := sc.lookup(n.ident)
+		return !found && n.typ != nil && n.typ.cat != nilT
 	case indexExpr:
 		// Maybe a generic type.
 		sym, _, ok := sc.lookup(n.child[0].ident)

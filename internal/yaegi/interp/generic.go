@@ -67,7 +67,14 @@ func genAST(sc *scope, root *node, types []*itype) (*node, bool, error) {
 						if pindex >= len(types) {
 							return nil, cc.cfgErrorf("undefined type for %s", cc.ident)
 						}
-						t, err := nodeType(c.interp, sc, c.child[l])
+						// juggler: the constraint is a type of the generic
+						// function's package (cmp.Ordered in slices), not
+						// of the caller's.
+						csc := sc
+						if root.scope != nil {
+							csc = root.scope
+						}
+						t, err := nodeType(c.interp, csc, c.child[l])
 						if err != nil {
 							return nil, err
 						}
@@ -121,7 +128,14 @@ func genAST(sc *scope, root *node, types []*itype) (*node, bool, error) {
 							return nil, cc.cfgErrorf("undefined type for %s", cc.ident)
 						}
 						it := types[pindex]
-						t, err := nodeType(c.interp, sc, c.child[l])
+						// juggler: the constraint is a type of the generic
+						// function's package (cmp.Ordered in slices), not
+						// of the caller's.
+						csc := sc
+						if root.scope != nil {
+							csc = root.scope
+						}
+						t, err := nodeType(c.interp, csc, c.child[l])
 						if err != nil {
 							return nil, err
 						}
@@ -243,10 +257,16 @@ func inferTypesFromCall(sc *scope, fun *node, args []*node) ([]*itype, error) {
 // given their default type.
 func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*itype, error) {
 	ftn := fun.typ.node
+	// juggler: the function's type parameters and parameters are types of
+	// its own package (iter.Seq in slices.Collect), not of the caller's.
+	fsc := sc
+	if fun.scope != nil {
+		fsc = fun.scope
+	}
 	var names []string
 	constraints := map[string]*itype{}
 	for _, c := range ftn.child[0].child {
-		typ, err := nodeType(fun.interp, sc, c.lastChild())
+		typ, err := nodeType(fun.interp, fsc, c.lastChild())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -303,15 +323,65 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 		}
 	}
 
+	// juggler: unifyInstance unifies a parameter written as an instance of a
+	// generic named type (iter.Seq[E], iter.Seq2[K, V]) with its argument:
+	// the type's definition binds its own parameters, which give ours.
+	// Upstream's nodeType leaves such a parameter as the uninstantiated
+	// generic type, which binds nothing.
+	unifyInstance := func(pn *node, input *itype) bool {
+		if input == nil || (pn.kind != indexExpr && pn.kind != indexListExpr) {
+			return false
+		}
+		gt, err := nodeType(fun.interp, fsc, pn.child[0])
+		if err != nil || gt == nil || gt.cat != genericT || gt.node == nil || gt.node.anc == nil {
+			return false
+		}
+		spec := gt.node.anc
+		if len(spec.child) < 3 {
+			return false
+		}
+		gsc := fsc
+		if gt.scope != nil {
+			gsc = gt.scope
+		}
+		under, err := nodeType(fun.interp, gsc, spec.child[2])
+		if err != nil || under == nil {
+			return false
+		}
+		var gnames []string
+		outer, outerBound := constraints, bound
+		constraints, bound = map[string]*itype{}, map[string]*itype{}
+		for _, f := range spec.child[1].child {
+			for _, id := range f.child[:len(f.child)-1] {
+				gnames = append(gnames, id.ident)
+				constraints[id.ident] = outer[id.ident] // any placeholder
+			}
+		}
+		unify(under, input)
+		inner := bound
+		constraints, bound = outer, outerBound
+		for i, arg := range pn.child[1:] {
+			if i >= len(gnames) || arg.kind != identExpr {
+				continue
+			}
+			if _, ok := constraints[arg.ident]; ok && inner[gnames[i]] != nil && bound[arg.ident] == nil {
+				bound[arg.ident] = inner[gnames[i]]
+			}
+		}
+		return true
+	}
+
 	// One type per parameter, not per group of parameters.
 	var params []*itype
+	var paramNodes []*node
 	for _, c := range ftn.child[1].child {
-		typ, err := nodeType(fun.interp, sc, c.lastChild())
+		typ, err := nodeType(fun.interp, fsc, c.lastChild())
 		if err != nil {
 			return nil, nil, err
 		}
 		for n := max(len(c.child)-1, 1); n > 0; n-- {
 			params = append(params, typ)
+			paramNodes = append(paramNodes, c.lastChild())
 		}
 	}
 	for i, a := range args {
@@ -325,7 +395,7 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 		switch {
 		case len(params) == 0:
 		case i < len(params)-1 || params[len(params)-1].cat != variadicT:
-			if i < len(params) {
+			if i < len(params) && !unifyInstance(paramNodes[i], at) {
 				unify(params[i], at)
 			}
 		case a.anc != nil && a.anc.action == aCallSlice:
@@ -512,4 +582,58 @@ func checkConstraint(it, ct *itype) error {
 		}
 	}
 	return it.node.cfgErrorf("%s does not implement %s", it.id(), ct.id())
+}
+
+// juggler: instantiateResult is the result type of a generic call when it is
+// an instance of a generic type (maps.Keys returns iter.Seq[K]), with the
+// type arguments bound; nil otherwise. substitute cannot rebuild it: the
+// function's result type is the uninstantiated generic type.
+func instantiateResult(interp *Interpreter, sc *scope, fun *node, bound map[string]*itype, seen []*node) *itype {
+	if fun == nil || fun.typ == nil || fun.typ.node == nil {
+		return nil
+	}
+	ftn := fun.typ.node
+	if len(ftn.child) < 3 || len(ftn.child[2].child) != 1 {
+		return nil
+	}
+	rn := ftn.child[2].child[0].lastChild()
+	if rn.kind != indexExpr && rn.kind != indexListExpr {
+		return nil
+	}
+	fsc := sc
+	if fun.scope != nil {
+		fsc = fun.scope
+	}
+	lt, err := nodeType(interp, fsc, rn.child[0])
+	if err != nil || lt == nil || lt.cat != genericT || lt.node == nil {
+		return nil
+	}
+	name := lt.id() + "["
+	var types []*itype
+	for _, a := range rn.child[1:] {
+		at := bound[a.ident]
+		if a.kind != identExpr || at == nil {
+			t1, err := nodeType(interp, fsc, a)
+			if err != nil || t1 == nil || t1.cat == genericT || t1.cat == nilT || t1.incomplete {
+				return nil
+			}
+			at = t1
+		}
+		types = append(types, at)
+		name += at.id() + ","
+	}
+	name = strings.TrimSuffix(name, ",") + "]"
+	if lt.scope != nil {
+		if sym := lt.scope.sym[name]; sym != nil && sym.kind == typeSym {
+			return sym.typ
+		}
+	}
+	if sym, _, found := sc.lookup(name); found && sym.kind == typeSym {
+		return sym.typ
+	}
+	t, err := genType(interp, sc, name, lt, types, seen)
+	if err != nil {
+		return nil
+	}
+	return t
 }

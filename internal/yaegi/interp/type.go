@@ -717,6 +717,8 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 				}
 				if r := substitute(t.ret[0], bound, sc); r != nil {
 					t = r
+				} else if r := instantiateResult(interp, sc, t.node.anc, bound, seen); r != nil {
+					t = r
 				} else {
 					t = t.ret[0]
 				}

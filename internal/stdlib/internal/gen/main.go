@@ -35,7 +35,14 @@ func main() {
 	log.SetPrefix("stdlib/gen: ")
 	out := flag.String("o", ".", "directory of package stdlib")
 	only := flag.String("only", "", "comma separated import paths to generate (default: all)")
+	genericOnly := flag.Bool("generic", false, "write the generic sources only")
 	flag.Parse()
+	if *genericOnly {
+		if err := writeGeneric(*out); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if err := run(*out, *only); err != nil {
 		log.Fatal(err)
 	}

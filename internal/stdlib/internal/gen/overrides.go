@@ -1,0 +1,267 @@
+package main
+
+// overrides holds, per package, source written for the interpreter that
+// replaces roots whose toolchain implementation is beyond it (rule 4 in
+// generic.go); overrideNames lists the roots each replaces and
+// overrideImports what it imports. Keep these few and short: everything
+// else is the toolchain's own code.
+var overrides = map[string]string{
+	// iter.Pull and Pull2 run seq on a runtime coroutine (runtime.newcoro,
+	// coroswitch: linkname'd). A goroutine handing values over unbuffered
+	// channels gives the same sequence of events: seq runs only while next
+	// waits, a panic in seq comes out of next or stop, stop makes yield
+	// return false.
+	"iter": `
+type Seq[V any] func(yield func(V) bool)
+
+type Seq2[K, V any] func(yield func(K, V) bool)
+
+func Pull[V any](seq Seq[V]) (func() (V, bool), func()) {
+	next, stop := Pull2(func(yield func(V, struct{}) bool) {
+		seq(func(v V) bool { return yield(v, struct{}{}) })
+	})
+	return func() (V, bool) {
+		v, _, ok := next()
+		return v, ok
+	}, stop
+}
+
+func Pull2[K, V any](seq Seq2[K, V]) (func() (K, V, bool), func()) {
+	var (
+		k       K
+		v       V
+		done    bool
+		p       any
+		panicked bool
+		resume  = make(chan bool)
+		yielded = make(chan bool)
+	)
+	go func() {
+		finished := false
+		defer func() {
+			if !finished {
+				p, panicked = recover(), true
+			}
+			yielded <- false
+		}()
+		if <-resume {
+			seq(func(k1 K, v1 V) bool {
+				k, v = k1, v1
+				yielded <- true
+				return <-resume
+			})
+		}
+		finished = true
+	}()
+	end := func() {
+		done = true
+		if panicked {
+			panicked = false
+			panic(p)
+		}
+	}
+	next := func() (K, V, bool) {
+		var k0 K
+		var v0 V
+		if done {
+			return k0, v0, false
+		}
+		resume <- true
+		if <-yielded {
+			return k, v, true
+		}
+		end()
+		return k0, v0, false
+	}
+	stop := func() {
+		if done {
+			return
+		}
+		resume <- false
+		for <-yielded {
+			resume <- false
+		}
+		end()
+	}
+	return next, stop
+}
+`,
+	// unique.Make keeps its canonical values in the runtime's weak,
+	// type-indexed maps (internal/abi, internal/sync). One map keyed by the
+	// value as an interface gives the same identities: interface equality
+	// compares the dynamic type, then the value. Handles are never
+	// collected.
+	"unique": `
+type Handle[T comparable] struct {
+	value *T
+}
+
+func (h Handle[T]) Value() T {
+	return *h.value
+}
+
+var handles sync.Map
+
+func Make[T comparable](value T) Handle[T] {
+	p, _ := handles.LoadOrStore(any(value), &value)
+	return Handle[T]{p.(*T)}
+}
+`,
+	// maps.Clone calls the runtime's map clone (no Go body).
+	"maps": `
+func Clone[M ~map[K]V, K comparable, V any](m M) M {
+	if m == nil {
+		return nil
+	}
+	r := make(M, len(m))
+	for k, v := range m {
+		r[k] = v
+	}
+	return r
+}
+`,
+	// slices.overlaps (used by Insert and Replace) compares addresses
+	// through package unsafe; reflect gives the same addresses. The sorting
+	// entry points' pdqsort (zsort*.go) is more than the interpreter's
+	// generics can compile (a CFG panic); a bottom-up merge sort, stable and
+	// O(n log n), stands in for it and for the stable sort.
+	"slices": `
+func pdqsortOrdered[E cmp.Ordered](data []E, a, b, limit int) {
+	mergeSort(data[a:b], func(x, y E) int { return cmp.Compare(x, y) })
+}
+
+func pdqsortCmpFunc[E any](data []E, a, b, limit int, cmp func(a, b E) int) {
+	mergeSort(data[a:b], cmp)
+}
+
+func stableCmpFunc[E any](data []E, n int, cmp func(a, b E) int) {
+	mergeSort(data[:n], cmp)
+}
+
+func mergeSort[E any](x []E, cmp func(a, b E) int) {
+	n := len(x)
+	if n < 2 {
+		return
+	}
+	orig, buf, swapped := x, make([]E, n), false
+	for width := 1; width < n; width *= 2 {
+		for lo := 0; lo < n; lo += 2 * width {
+			mid := min(lo+width, n)
+			hi := min(lo+2*width, n)
+			i, j, k := lo, mid, lo
+			for i < mid && j < hi {
+				if cmp(x[j], x[i]) < 0 {
+					buf[k] = x[j]
+					j++
+				} else {
+					buf[k] = x[i]
+					i++
+				}
+				k++
+			}
+			k += copy(buf[k:], x[i:mid])
+			copy(buf[k:], x[j:hi])
+		}
+		x, buf, swapped = buf, x, !swapped
+	}
+	if swapped {
+		copy(orig, x)
+	}
+}
+
+func overlaps[E any](a, b []E) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	size := reflect.TypeOf(a).Elem().Size()
+	if size == 0 {
+		return false
+	}
+	addr := func(p *E) uintptr { return reflect.ValueOf(p).Pointer() }
+	return addr(&a[0]) <= addr(&b[len(b)-1])+(size-1) &&
+		addr(&b[0]) <= addr(&a[len(a)-1])+(size-1)
+}
+`,
+	// rand.N draws from the unexported global generator, seeded by the
+	// runtime (no Go body); Uint64N is the same draw, exported.
+	"math/rand/v2": `
+func N[Int intType](n Int) Int {
+	if n <= 0 {
+		panic("invalid argument to N")
+	}
+	return Int(rand.Uint64N(uint64(n)))
+}
+
+type intType interface {
+	~int | ~int8 | ~int16 | ~int32 | ~int64 |
+		~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr
+}
+`,
+	// reflect.TypeFor and TypeAssert read the runtime's type descriptors
+	// (internal/abi); both are defined by what TypeOf and Interface give.
+	"reflect": `
+func TypeFor[T any]() reflect.Type {
+	return reflect.TypeOf((*T)(nil)).Elem()
+}
+
+func TypeAssert[T any](v reflect.Value) (T, bool) {
+	x, ok := v.Interface().(T)
+	return x, ok
+}
+`,
+	// atomic.Pointer stores an unsafe.Pointer; a mutex around a *T gives
+	// the same atomicity (and vet's copylocks check, as noCopy does).
+	"sync/atomic": `
+type Pointer[T any] struct {
+	mu sync.Mutex
+	v  *T
+}
+
+func (x *Pointer[T]) Load() *T {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.v
+}
+
+func (x *Pointer[T]) Store(val *T) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.v = val
+}
+
+func (x *Pointer[T]) Swap(new *T) (old *T) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	old, x.v = x.v, new
+	return old
+}
+
+func (x *Pointer[T]) CompareAndSwap(old, new *T) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.v != old {
+		return false
+	}
+	x.v = new
+	return true
+}
+`,
+}
+
+var overrideNames = map[string][]string{
+	"iter":         {"Pull", "Pull2", "Seq", "Seq2"},
+	"unique":       {"Handle", "Make"},
+	"maps":         {"Clone"},
+	"slices":       {"overlaps", "pdqsortOrdered", "pdqsortCmpFunc", "stableCmpFunc", "mergeSort"},
+	"math/rand/v2": {"N", "intType"},
+	"reflect":      {"TypeFor", "TypeAssert"},
+	"sync/atomic":  {"Pointer"},
+}
+
+var overrideImports = map[string][]string{
+	"unique":       {"sync"},
+	"slices":       {"cmp", "reflect"},
+	"math/rand/v2": {"math/rand/v2"},
+	"reflect":      {"reflect"},
+	"sync/atomic":  {"sync"},
+}
