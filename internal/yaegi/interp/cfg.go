@@ -2342,6 +2342,16 @@ func compDefineX(sc *scope, n *node) error {
 		if err != nil {
 			return err
 		}
+		if funtype == nil {
+			// juggler: an explicit instantiation, pe, ok :=
+			// errors.AsType[*fs.PathError](err), for which nodeType
+			// has no type; upstream crashed the host.
+			rs := explicitResults(sc, src)
+			if rs == nil {
+				return src.cfgErrorf("undefined type of %s", src.child[0].name())
+			}
+			funtype = &itype{cat: funcT, ret: rs}
+		}
 		for funtype.cat == valueT && funtype.val != nil {
 			// Retrieve original interpreter type from a wrapped function.
 			// Struct fields of function types are always wrapped in valueT to ensure
@@ -2355,7 +2365,7 @@ func compDefineX(sc *scope, n *node) error {
 				types = append(types, valueTOf(funtype.rtype.Out(i)))
 			}
 		} else {
-			types = funtype.ret
+			types = genericResults(sc, funtype, src)
 		}
 		if n.anc.kind == varDecl && n.child[l-1].isType(sc) {
 			l--
@@ -3391,4 +3401,64 @@ func mapElem(t *itype) *itype {
 		}
 	}
 	return nil
+}
+
+// juggler: genericResults is the result types of a call of a function of
+// type ft, with the type parameters its arguments bind when ft is generic:
+// at top level, gta declares next, stop := iter.Pull(seq) before the call
+// is compiled, and upstream declared them with the bare parameter types (a
+// host panic on a nil reflect type).
+func genericResults(sc *scope, ft *itype, call *node) []*itype {
+	if !isGeneric(ft) || ft.node == nil || ft.node.anc == nil {
+		return ft.ret
+	}
+	_, bound, err := inferTypeMap(sc, ft.node.anc, call.child[1:])
+	if err != nil {
+		return ft.ret
+	}
+	types := make([]*itype, 0, len(ft.ret))
+	for _, r := range ft.ret {
+		s := substitute(r, bound, sc)
+		if s == nil {
+			return ft.ret
+		}
+		types = append(types, s)
+	}
+	return types
+}
+
+// juggler: explicitResults is the result types of call, a call of an
+// explicitly instantiated generic function (F[T](x)), or nil.
+func explicitResults(sc *scope, call *node) []*itype {
+	f := call.child[0]
+	if f.kind != indexExpr && f.kind != indexListExpr {
+		return nil
+	}
+	ft, err := nodeType(call.interp, sc, f.child[0])
+	if err != nil || ft == nil || !isGeneric(ft) || ft.node == nil || ft.node.anc == nil {
+		return nil
+	}
+	names, bound, err := inferTypeMap(sc, ft.node.anc, call.child[1:])
+	if err != nil {
+		return nil
+	}
+	for i, a := range f.child[1:] {
+		if i >= len(names) {
+			return nil
+		}
+		t, err := nodeType(call.interp, sc, a)
+		if err != nil || t == nil {
+			return nil
+		}
+		bound[names[i]] = t
+	}
+	var types []*itype
+	for _, r := range ft.ret {
+		s := substitute(r, bound, sc)
+		if s == nil {
+			return nil
+		}
+		types = append(types, s)
+	}
+	return types
 }

@@ -14,12 +14,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+
+	"github.com/juggler-kernel/juggler/internal/stdlib/stdlist"
 )
 
 // The generic half of the standard library is interpreted from the
 // toolchain's own source, as upstream's stdlib/generic does; but instead of
 // copying whole files by hand, writeGeneric keeps what the interpreter must
-// compile and nothing else. The rule, per package of Packages():
+// compile and nothing else. The rule, per package of stdlist.Packages():
 //
 //  1. Roots are the exported declarations extract cannot turn into a
 //     symbol: generic functions, generic types with their methods, and
@@ -44,7 +46,7 @@ import (
 type omitted map[string]string
 
 func writeGeneric(dir string) error {
-	pkgs, err := Packages()
+	pkgs, err := stdlist.Packages()
 	if err != nil {
 		return err
 	}
@@ -400,7 +402,7 @@ func cut(pkg *types.Package, root types.Object, byObj map[types.Object]*decl, me
 			}
 			if pn, ok := o.(*types.PkgName); ok {
 				ip := pn.Imported().Path()
-				if Internal(ip) || ip == "unsafe" {
+				if stdlist.Internal(ip) || ip == "unsafe" {
 					why = fmt.Sprintf("imports %s", ip)
 				}
 				return true

@@ -19,7 +19,6 @@ import (
 	"go/format"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -28,6 +27,8 @@ import (
 	"sync"
 
 	"github.com/traefik/yaegi/extract"
+
+	"github.com/juggler-kernel/juggler/internal/stdlib/stdlist"
 )
 
 func main() {
@@ -49,7 +50,7 @@ func main() {
 }
 
 func run(dir, only string) error {
-	pkgs, err := Packages()
+	pkgs, err := stdlist.Packages()
 	if err != nil {
 		return err
 	}
@@ -70,48 +71,10 @@ func run(dir, only string) error {
 	return nil
 }
 
-// Excluded lists the standard packages that have no table, with the reason.
-// The test in package stdlib checks that every other package of `go list
-// std` can be imported by a cell.
-var Excluded = map[string]string{
-	"unsafe":       "its members are builtins, not symbols: upstream's hand-written stdlib/unsafe provides them",
-	"runtime/cgo":  "linking it makes the kernel a cgo binary; it exports nothing a cell could use",
-	"runtime/race": "it exists only in -race builds",
-	"syscall/js":   "js/wasm only",
-}
-
-// Packages lists the standard packages that get a table: `go list std`
-// without internal, vendored and command packages, and without Excluded.
-func Packages() ([]string, error) {
-	out, err := exec.Command("go", "list", "std").Output()
-	if err != nil {
-		return nil, fmt.Errorf("go list std: %w", err)
-	}
-	var pkgs []string
-	for _, p := range strings.Fields(string(out)) {
-		if Internal(p) || Excluded[p] != "" {
-			continue
-		}
-		pkgs = append(pkgs, p)
-	}
-	return pkgs, nil
-}
-
-// Internal reports whether an import path is one no program outside the
-// standard library can import: internal, vendored or command packages.
-func Internal(p string) bool {
-	return strings.HasPrefix(p, "cmd/") || strings.HasPrefix(p, "vendor/") || p == "internal" ||
-		strings.HasPrefix(p, "internal/") || strings.Contains(p, "/internal/") || strings.HasSuffix(p, "/internal")
-}
-
 // platformDependent lists the packages whose exported symbols differ from
 // one GOOS/GOARCH to another; their table is built for the generating
 // platform only.
-var platformDependent = map[string]bool{"syscall": true, "log/syslog": true, "os/user": false}
-
-// restrictedKeep names the symbols extract replaces by a local name of the
-// destination package (upstream's sandboxed versions). The kernel runs cells
-// unrestricted, so restricted.go defines those names as the real ones.
+var platformDependent = map[string]bool{"syscall": true, "log/syslog": true}
 
 func fileName(p string) string {
 	return "z_" + strings.NewReplacer("/", "_", ".", "_").Replace(p) + ".go"
