@@ -901,7 +901,10 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		case defineXStmt:
 			wireChild(n)
-			if sc.def == nil {
+			// juggler: GTA declares only what top-level statements define
+			// in the package scope itself, not in their blocks (for { v,
+			// ok := next() }): those are declared here, as in a function.
+			if sc.def == nil && gtaDefined(n) {
 				// In global scope, type definition already handled by GTA.
 				// juggler: but the post-order of the value just run gave
 				// it its one-value generator: give back the two-value one
@@ -1014,8 +1017,33 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					n.typ = t
 					return
 				}
-				g, found, err := genAST(sc, t.node.anc, []*itype{c1.typ})
-				if err != nil {
+				// juggler: parameters after the explicit one are
+				// inferred (Grow[S](nil, n) gives E from S), and an
+				// error is reported: upstream dropped it and the host
+				// crashed on the nil type left behind.
+				types := []*itype{c1.typ}
+				if tp := t.node.anc.child[2].child[0]; tp != nil && len(tp.child) > 0 {
+					var args []*node
+					if n.anc.kind == callExpr && n.anc.child[0] == n {
+						args = n.anc.child[1:]
+					}
+					if names, bound, err2 := inferTypeMapWith(sc, t.node.anc, args, types); err2 == nil && len(names) > 1 {
+						var all []*itype
+						for _, name := range names {
+							if bound[name] == nil {
+								all = nil
+								break
+							}
+							all = append(all, bound[name])
+						}
+						if all != nil {
+							types = all
+						}
+					}
+				}
+				var g *node
+				var found bool
+				if g, found, err = genAST(sc, t.node.anc, types); err != nil {
 					return
 				}
 				if !found {
@@ -3438,19 +3466,17 @@ func explicitResults(sc *scope, call *node) []*itype {
 	if err != nil || ft == nil || !isGeneric(ft) || ft.node == nil || ft.node.anc == nil {
 		return nil
 	}
-	names, bound, err := inferTypeMap(sc, ft.node.anc, call.child[1:])
-	if err != nil {
-		return nil
-	}
-	for i, a := range f.child[1:] {
-		if i >= len(names) {
-			return nil
-		}
+	var explicit []*itype
+	for _, a := range f.child[1:] {
 		t, err := nodeType(call.interp, sc, a)
 		if err != nil || t == nil {
 			return nil
 		}
-		bound[names[i]] = t
+		explicit = append(explicit, t)
+	}
+	_, bound, err := inferTypeMapWith(sc, ft.node.anc, call.child[1:], explicit)
+	if err != nil {
+		return nil
 	}
 	var types []*itype
 	for _, r := range ft.ret {
@@ -3461,4 +3487,15 @@ func explicitResults(sc *scope, call *node) []*itype {
 		types = append(types, s)
 	}
 	return types
+}
+
+// juggler: gtaDefined tells whether GTA declared what the define statement
+// n defines: it gives the new variables their types.
+func gtaDefined(n *node) bool {
+	for _, c := range n.child[:len(n.child)-1] {
+		if c.typ != nil {
+			return true
+		}
+	}
+	return false
 }

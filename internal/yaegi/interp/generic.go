@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -256,6 +257,12 @@ func inferTypesFromCall(sc *scope, fun *node, args []*node) ([]*itype, error) {
 // in declaration order, and the types bound to them, untyped constants
 // given their default type.
 func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*itype, error) {
+	return inferTypeMapWith(sc, fun, args, nil)
+}
+
+// juggler: inferTypeMapWith is inferTypeMap with the first type parameters
+// given explicitly (Grow[S](nil, n) binds S, and E from S's core type).
+func inferTypeMapWith(sc *scope, fun *node, args []*node, explicit []*itype) ([]string, map[string]*itype, error) {
 	ftn := fun.typ.node
 	// juggler: the function's type parameters and parameters are types of
 	// its own package (iter.Seq in slices.Collect), not of the caller's.
@@ -277,6 +284,11 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 	}
 
 	bound := map[string]*itype{}
+	for i, t := range explicit {
+		if i < len(names) && t != nil {
+			bound[names[i]] = t
+		}
+	}
 	var unify func(param, input *itype)
 	unify = func(param, input *itype) {
 		if param == nil || input == nil {
@@ -285,6 +297,10 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 		if _, ok := constraints[param.name]; ok && (param.cat == nilT || param.cat == genericT) {
 			if hasParam(input, 0) {
 				return // another function's parameter, not a type
+			}
+			if input.cat == variadicT {
+				// juggler: xs of xs ...T is a []T (slices.Max(xs)).
+				input = sliceOf(input.val, withScope(sc))
 			}
 			old := bound[param.name]
 			if old == nil || old.untyped && (!input.untyped || untypedRank(input) > untypedRank(old)) {
@@ -580,6 +596,16 @@ func checkConstraint(it, ct *itype) error {
 		if it.underlying().equals(c) || it.matchDefault(c) {
 			return nil
 		}
+		// juggler: a compiled named type (time.Duration) satisfies ~int64
+		// by its kind; its underlying type is not an interpreter type.
+		if u := it.underlying(); u.cat == valueT && u.rtype != nil && c.cat != valueT && c.cat != interfaceT {
+			if ct := c.TypeOf(); ct != nil && ct.PkgPath() == "" && ct.Kind() == u.rtype.Kind() && (ct.Kind() <= reflect.Complex128 || ct.Kind() == reflect.String) {
+				return nil
+			}
+		}
+	}
+	if it.node == nil { // juggler: a compiled type has no node to point at
+		return fmt.Errorf("%s does not satisfy %s", it.id(), ct.id())
 	}
 	return it.node.cfgErrorf("%s does not implement %s", it.id(), ct.id())
 }

@@ -116,6 +116,13 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			return false
 
 		case defineXStmt:
+			if isInitStmt(n) {
+				// juggler: `if v, ok := f(); ok` at top level defines v
+				// and ok in the if statement's scope, which cfg makes;
+				// upstream declared them as globals, so a later global
+				// of the same name took the condition's ok.
+				return false
+			}
 			err = compDefineX(sc, n)
 
 		case valueSpec:
@@ -556,4 +563,16 @@ func funcSymType(interp *Interpreter, sc *scope, f *node) *itype {
 		}
 	}
 	return nil
+}
+
+// juggler: isInitStmt tells the init statement of an if, for or switch.
+func isInitStmt(n *node) bool {
+	if n.anc == nil || n.anc.child[0] != n {
+		return false
+	}
+	switch n.anc.kind {
+	case ifStmt2, ifStmt3, forStmt1, forStmt3, forStmt6, forStmt7, switchStmt, switchIfStmt:
+		return true
+	}
+	return false
 }

@@ -351,3 +351,24 @@ func TestErrorsAndAssertions(t *testing.T) {
 		{"recover handler when nothing panicked", []string{`func f() (s string) { defer func() { if err, ok := recover().(error); ok { s = err.Error() } else { s = "none" } }(); return }`, "f()"}, "none string"},
 	})
 }
+
+// juggler: the standard library's generic source (Options.StdlibSource) and
+// what compiling Go 1.26's needed from the interpreter.
+func TestStdlibSource(t *testing.T) {
+	const (
+		growFn  = "func G[S ~[]E, E any](s S, n int) S { return append(s, make(S, n)...) }"
+		cloneFn = "func C[S ~[]E, E any](s S) S { return G[S](nil, len(s)) }"
+	)
+	runLangCases(t, nil, []langCase{
+		{"a source package imported lazily", []string{`import "cmp"`, "cmp.Or(0, 2)"}, "2 int"},
+		{"a symbol table and its source together", []string{`import ("errors"; "io/fs"; "os")`, `_, err := os.Open("/nonexistent")`, "pe, ok := errors.AsType[*fs.PathError](err)", `ok && pe.Op == "open"`}, "true bool"},
+		{"a type parameter's argument in a composite literal", []string{"func Cl[S ~[]E, E any](s S) S { return append(S{}, s...) }", "Cl([]int{4})"}, "[4] []int"},
+		{"explicit first parameter, the rest inferred", []string{growFn, cloneFn, "len(C([]string{\"a\", \"b\"}))"}, "2 int"},
+		{"variadic parameter passed on as a slice", []string{`import "slices"`, "func Largest[T int | string](xs ...T) T { return slices.Max(xs) }", "Largest(3, 9, 2)"}, "9 int"},
+		{"compiled named type in a ~ constraint", []string{`import "time"`, "func Twice[T ~int64](x T) T { return 2 * x }", "Twice(time.Second)"}, "2s time.Duration"},
+		{"generic type of another package", []string{`import "sync/atomic"`, "func f() int { var p atomic.Pointer[int]; v := 5; p.Store(&v); return *p.Load() }", "f()"}, "5 int"},
+		{"two results of a generic call at top level", []string{`import ("iter"; "slices")`, "next, stop := iter.Pull(slices.Values([]int{1, 2}))", "a, _ := next()", "b, _ := next()", "stop()", "a + b"}, "3 int"},
+		{"a define in a top-level for body", []string{"n := 0", "func next() (int, bool) { n++; return n, n < 3 }", "s := 0", "for { v, ok := next(); if !ok { break }; s += v }", "s"}, "3 int"},
+		{"a define in a top-level if init", []string{"func f() (int, bool) { return 1, true }", "func g() (int, bool) { return 2, false }", "r := 0\nif v, ok := f(); ok { r = v }\n_, ok := g()", "r == 1 && !ok"}, "true bool"},
+	})
+}
