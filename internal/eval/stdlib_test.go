@@ -176,6 +176,86 @@ ch := make(chan os.Signal, 1)
 signal.Notify(ch, os.Interrupt, syscall.SIGUSR1)
 signal.Stop(ch)
 fmt.Println(len(ch), syscall.ENOENT.Error())`},
+	{"a generic list with an iterator method", `"fmt"; "iter"; "slices"`, `
+type List[T any] struct {
+	head, tail *element[T]
+}
+
+type element[T any] struct {
+	next *element[T]
+	val  T
+}
+
+func (lst *List[T]) Push(v T) {
+	if lst.tail == nil {
+		lst.head = &element[T]{val: v}
+		lst.tail = lst.head
+	} else {
+		lst.tail.next = &element[T]{val: v}
+		lst.tail = lst.tail.next
+	}
+}
+
+func (lst *List[T]) All() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for e := lst.head; e != nil; e = e.next {
+			if !yield(e.val) {
+				return
+			}
+		}
+	}
+}
+
+func genFib() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		a, b := 1, 1
+		for {
+			if !yield(a) {
+				return
+			}
+			a, b = b, a+b
+		}
+	}
+}`, `
+lst := List[int]{}
+lst.Push(10)
+lst.Push(13)
+lst.Push(23)
+for e := range lst.All() {
+	fmt.Println(e)
+}
+all := slices.Collect(lst.All())
+fmt.Println("all:", all)
+for n := range genFib() {
+	if n >= 10 {
+		break
+	}
+	fmt.Println(n)
+}`},
+	{"sorting by functions", `"cmp"; "fmt"; "slices"`, ``, `
+fruits := []string{"peach", "banana", "kiwi"}
+lenCmp := func(a, b string) int {
+	return cmp.Compare(len(a), len(b))
+}
+slices.SortFunc(fruits, lenCmp)
+fmt.Println(fruits)
+type Person struct {
+	name string
+	age  int
+}
+people := []Person{
+	Person{name: "Jax", age: 37},
+	Person{name: "TJ", age: 25},
+	Person{name: "Alex", age: 72},
+}
+slices.SortFunc(people,
+	func(a, b Person) int {
+		return cmp.Compare(a.age, b.age)
+	})
+fmt.Println(people[0].name, people[1].name, people[2].name)
+strs := []string{"c", "a", "b"}
+slices.Sort(strs)
+fmt.Println("Strings:", strs, slices.IsSorted(strs))`},
 	{"math/rand/v2.N and reflect.TypeFor", `"fmt"; "math/rand/v2"; "reflect"; "time"`, ``, `
 n := rand.N(10)
 d := rand.N(5 * time.Second)
