@@ -368,6 +368,11 @@ func TestStdlibSource(t *testing.T) {
 		{"compiled named type in a ~ constraint", []string{`import "time"`, "func Twice[T ~int64](x T) T { return 2 * x }", "Twice(time.Second)"}, "2s time.Duration"},
 		{"generic type of another package", []string{`import "sync/atomic"`, "func f() int { var p atomic.Pointer[int]; v := 5; p.Store(&v); return *p.Load() }", "f()"}, "5 int"},
 		{"two results of a generic call at top level", []string{`import ("iter"; "slices")`, "next, stop := iter.Pull(slices.Values([]int{1, 2}))", "a, _ := next()", "b, _ := next()", "stop()", "a + b"}, "3 int"},
+		{"a compiled value asserted to an interface literal", []string{`import ("fmt"; "io")`, `w := fmt.Errorf("x: %w", io.EOF)`, "u, ok := w.(interface{ Unwrap() error })", "_, no := w.(interface{ Foo() })", "ok && !no && u.Unwrap() == io.EOF"}, "true bool"},
+		{"a compiled value in a type switch on interface literals", []string{`import ("errors"; "io")`,
+			`func f(err error) string { switch x := err.(type) { case interface{ Unwrap() error }: return "one " + x.Unwrap().Error(); case interface{ Unwrap() []error }: return "many" }; return "no" }`,
+			`f(errors.Join(io.EOF)) + "," + f(io.EOF)`}, "many,no string"},
+		{"errors.AsType from Go's source", []string{`import ("errors"; "fmt"; "io/fs"; "os")`, `_, err := os.Open("/nonexistent")`, `pe, ok := errors.AsType[*fs.PathError](fmt.Errorf("w: %w", err))`, `ok && pe.Op == "open"`}, "true bool"},
 		{"a define in a top-level for body", []string{"n := 0", "func next() (int, bool) { n++; return n, n < 3 }", "s := 0", "for { v, ok := next(); if !ok { break }; s += v }", "s"}, "3 int"},
 		{"a define in a top-level if init", []string{"func f() (int, bool) { return 1, true }", "func g() (int, bool) { return 2, false }", "r := 0\nif v, ok := f(); ok { r = v }\n_, ok := g()", "r == 1 && !ok"}, "true bool"},
 	})

@@ -336,6 +336,15 @@ func typeAssert(n *node, withResult, withOk bool) {
 				}()
 			}
 			if !ok {
+				if vi, has := compiledAsInterface(valf, typ); has {
+					// juggler: a compiled value (fmt's wrapped error)
+					// that has the interface's methods; upstream said no.
+					ok = true
+					if withResult {
+						value0(f).Set(reflect.ValueOf(vi))
+					}
+					return next
+				}
 				if !withOk {
 					panic(n.cfgErrorf("interface conversion: nil is not %v", typID))
 				}
@@ -3202,6 +3211,9 @@ func _case(n *node) {
 							if stype == typ.id() {
 								return tnext
 							}
+							if _, has := compiledAsInterface(srcValue(f), typ); has && isInterfaceSrc(typ) {
+								return tnext // juggler: see compiledAsInterface
+							}
 						}
 						return fnext
 					}
@@ -3261,6 +3273,10 @@ func _case(n *node) {
 						destValue(f).Set(elem)
 						return tnext
 					}
+					if vi, has := compiledAsInterface(v, typ); has && isInterfaceSrc(typ) {
+						destValue(f).Set(reflect.ValueOf(vi)) // juggler: see compiledAsInterface
+						return tnext
+					}
 					return fnext
 				}
 				if vi, ok := v.Interface().(valueInterface); ok {
@@ -3303,6 +3319,10 @@ func _case(n *node) {
 						}
 						if typ.cat == valueT && rtyp.Kind() == reflect.Interface && elem.IsValid() && elem.Type().Implements(rtyp) {
 							destValue(f).Set(elem)
+							return tnext
+						}
+						if _, has := compiledAsInterface(val, typ); has && isInterfaceSrc(typ) {
+							destValue(f).Set(elem) // juggler: see compiledAsInterface
 							return tnext
 						}
 					}
@@ -4488,4 +4508,26 @@ func _clear(n *node) {
 		value(f).Clear()
 		return next
 	}
+}
+
+// juggler: compiledAsInterface gives v, a compiled value, as a value of the
+// interpreter's interface type typ when it has typ's methods: what
+// err.(interface{ Unwrap() error }) needs for fmt's wrapped errors.
+func compiledAsInterface(v reflect.Value, typ *itype) (valueInterface, bool) {
+	for v.IsValid() && v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	if !v.IsValid() {
+		return valueInterface{}, false
+	}
+	if _, ok := v.Interface().(valueInterface); ok {
+		return valueInterface{}, false
+	}
+	for name, sig := range typ.methods() {
+		m := v.MethodByName(name)
+		if !m.IsValid() || m.Type().String() != sig {
+			return valueInterface{}, false
+		}
+	}
+	return valueInterface{node: &node{typ: valueTOf(v.Type())}, value: v}, true
 }

@@ -107,18 +107,6 @@ func Make[T comparable](value T) Handle[T] {
 	return Handle[T]{p.(*T)}
 }
 `,
-	// errors.AsType walks the chain with type assertions to interface
-	// literals (err.(interface{ Unwrap() error })), which the interpreter
-	// answers false for compiled values such as fmt's wrapped errors.
-	// errors.As walks the same chain compiled; AsType is documented as
-	// As with a target of type E.
-	"errors": `
-func AsType[E error](err error) (E, bool) {
-	var target E
-	ok := errors.As(err, &target)
-	return target, ok
-}
-`,
 	// maps.Clone calls the runtime's map clone (no Go body).
 	"maps": `
 func Clone[M ~map[K]V, K comparable, V any](m M) M {
@@ -264,7 +252,6 @@ var overrideNames = map[string][]string{
 	"iter":         {"Pull", "Pull2", "Seq", "Seq2"},
 	"unique":       {"Handle", "Make"},
 	"maps":         {"Clone"},
-	"errors":       {"AsType"},
 	"slices":       {"overlaps", "pdqsortOrdered", "pdqsortCmpFunc", "stableCmpFunc", "mergeSort"},
 	"math/rand/v2": {"N", "intType"},
 	"reflect":      {"TypeFor", "TypeAssert"},
@@ -273,7 +260,6 @@ var overrideNames = map[string][]string{
 
 var overrideImports = map[string][]string{
 	"unique":       {"sync"},
-	"errors":       {"errors"},
 	"slices":       {"cmp", "reflect"},
 	"math/rand/v2": {"math/rand/v2"},
 	"reflect":      {"reflect"},
