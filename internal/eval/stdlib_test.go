@@ -256,6 +256,39 @@ fmt.Println(people[0].name, people[1].name, people[2].name)
 strs := []string{"c", "a", "b"}
 slices.Sort(strs)
 fmt.Println("Strings:", strs, slices.IsSorted(strs))`},
+	{"sorting larger slices (pdqsort's paths)", `"fmt"; "math"; "slices"; "strings"`, ``, `
+x := uint32(7)
+next := func() int { x = x*1664525 + 1013904223; return int(x >> 16) }
+var xs []int
+for range 3000 {
+	xs = append(xs, next()%500)
+}
+ys := slices.Clone(xs)
+slices.Sort(xs)
+fmt.Println(slices.IsSorted(xs), xs[0], xs[1499], xs[2999])
+slices.SortFunc(ys, func(a, b int) int { return b - a })
+fmt.Println(ys[0], ys[2999])
+type kv struct{ k, v int }
+var kvs []kv
+for i := range 500 {
+	kvs = append(kvs, kv{next() % 7, i})
+}
+slices.SortStableFunc(kvs, func(a, b kv) int { return a.k - b.k })
+fmt.Println(kvs[0], kvs[1], kvs[499], slices.IsSortedFunc(kvs, func(a, b kv) int { return a.k - b.k }))
+desc := make([]int, 200)
+for i := range desc {
+	desc[i] = 200 - i
+}
+slices.Sort(desc)
+fmt.Println(desc[:5])
+fs := []float64{3, math.NaN(), 1, math.Inf(-1), 2}
+slices.Sort(fs)
+fmt.Println(fs)
+words := strings.Fields("the quick brown fox jumps over the lazy dog")
+slices.Sort(words)
+fmt.Println(slices.Compact(words), slices.Min(xs), slices.Max(xs))
+i, ok := slices.BinarySearch(xs, 250)
+fmt.Println(i > 0, ok)`},
 	{"math/rand/v2.N and reflect.TypeFor", `"fmt"; "math/rand/v2"; "reflect"; "time"`, ``, `
 n := rand.N(10)
 d := rand.N(5 * time.Second)

@@ -121,54 +121,8 @@ func Clone[M ~map[K]V, K comparable, V any](m M) M {
 }
 `,
 	// slices.overlaps (used by Insert and Replace) compares addresses
-	// through package unsafe; reflect gives the same addresses. The sorting
-	// entry points' pdqsort (zsort*.go) is more than the interpreter's
-	// generics can compile (a CFG panic); a bottom-up merge sort, stable and
-	// O(n log n), stands in for it and for the stable sort.
+	// through package unsafe; reflect gives the same addresses.
 	"slices": `
-func pdqsortOrdered[E cmp.Ordered](data []E, a, b, limit int) {
-	mergeSort(data[a:b], func(x, y E) int { return cmp.Compare(x, y) })
-}
-
-func pdqsortCmpFunc[E any](data []E, a, b, limit int, cmp func(a, b E) int) {
-	mergeSort(data[a:b], cmp)
-}
-
-func stableCmpFunc[E any](data []E, n int, cmp func(a, b E) int) {
-	mergeSort(data[:n], cmp)
-}
-
-func mergeSort[E any](x []E, cmp func(a, b E) int) {
-	n := len(x)
-	if n < 2 {
-		return
-	}
-	orig, buf, swapped := x, make([]E, n), false
-	for width := 1; width < n; width *= 2 {
-		for lo := 0; lo < n; lo += 2 * width {
-			mid := min(lo+width, n)
-			hi := min(lo+2*width, n)
-			i, j, k := lo, mid, lo
-			for i < mid && j < hi {
-				if cmp(x[j], x[i]) < 0 {
-					buf[k] = x[j]
-					j++
-				} else {
-					buf[k] = x[i]
-					i++
-				}
-				k++
-			}
-			k += copy(buf[k:], x[i:mid])
-			copy(buf[k:], x[j:hi])
-		}
-		x, buf, swapped = buf, x, !swapped
-	}
-	if swapped {
-		copy(orig, x)
-	}
-}
-
 func overlaps[E any](a, b []E) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return false
@@ -252,7 +206,7 @@ var overrideNames = map[string][]string{
 	"iter":         {"Pull", "Pull2", "Seq", "Seq2"},
 	"unique":       {"Handle", "Make"},
 	"maps":         {"Clone"},
-	"slices":       {"overlaps", "pdqsortOrdered", "pdqsortCmpFunc", "stableCmpFunc", "mergeSort"},
+	"slices":       {"overlaps"},
 	"math/rand/v2": {"N", "intType"},
 	"reflect":      {"TypeFor", "TypeAssert"},
 	"sync/atomic":  {"Pointer"},
@@ -260,7 +214,7 @@ var overrideNames = map[string][]string{
 
 var overrideImports = map[string][]string{
 	"unique":       {"sync"},
-	"slices":       {"cmp", "reflect"},
+	"slices":       {"reflect"},
 	"math/rand/v2": {"math/rand/v2"},
 	"reflect":      {"reflect"},
 	"sync/atomic":  {"sync"},
