@@ -22,6 +22,9 @@ var packages = sync.OnceValue(func() map[string][]pkgInfo {
 		byName[name] = append(byName[name], pkgInfo{path: p, members: syms})
 	}
 	for key, syms := range stdlib.Symbols {
+		if key == "." { // interface wrappers, not a package
+			continue
+		}
 		m := make(map[string]bool, len(syms))
 		for s := range syms {
 			m[s] = true

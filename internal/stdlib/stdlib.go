@@ -3,11 +3,17 @@
 // kernel, and the source of their generic declarations, which the
 // interpreter compiles when a cell first imports the package.
 //
-// Everything here is written by internal/gen; regenerate with
+// The z_*.go tables, src/ and z_generic.go are written by internal/gen;
+// regenerate them with
 //
 //	go generate ./internal/stdlib
 //
-// whenever the toolchain changes release (a test fails until then).
+// whenever the toolchain changes release (a test fails until then). The
+// tables are for the generating platform: syscall's and log/syslog's carry
+// its build constraint, and untyped constants are its values. Each
+// directory of src/ is also an ordinary Go package, so go vet checks the
+// generated source. Which packages are importable, and why a few are not,
+// is package stdlist; generic declarations left out are in Omitted.
 package stdlib
 
 import (
