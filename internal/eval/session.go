@@ -197,7 +197,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	})
 	show := reflect.ValueOf(s.show)
 	displays := display.Symbols(s.opts.Display)
-	for _, syms := range []interp.Exports{stdlib.Symbols, unsafe.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), {
+	for _, syms := range []interp.Exports{stdlib.Symbols, stdlib.Unrestricted, unsafe.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), {
 		runtimePath + "/" + runtimePath: {
 			"Show": show,
 			"Go":   reflect.ValueOf(s.goroutines.start),
