@@ -289,6 +289,20 @@ slices.Sort(words)
 fmt.Println(slices.Compact(words), slices.Min(xs), slices.Max(xs))
 i, ok := slices.BinarySearch(xs, 250)
 fmt.Println(i > 0, ok)`},
+	{"crypto/hkdf and crypto/pbkdf2", `"crypto/hkdf"; "crypto/pbkdf2"; "crypto/sha1"; "crypto/sha256"; "encoding/hex"; "fmt"`, ``, `
+key, err := hkdf.Key(sha256.New, []byte("input key material"), []byte("salt"), "context", 42)
+fmt.Println(hex.EncodeToString(key), err)
+prk, _ := hkdf.Extract(sha256.New, []byte("secret"), nil)
+okm, _ := hkdf.Expand(sha256.New, prk, "info", 80)
+fmt.Println(hex.EncodeToString(prk), hex.EncodeToString(okm))
+_, err = hkdf.Expand(sha256.New, prk, "", 255*32+1)
+fmt.Println(err)
+dk, err := pbkdf2.Key(sha1.New, "password", []byte("salt"), 4096, 20)
+fmt.Println(hex.EncodeToString(dk), err)
+dk, _ = pbkdf2.Key(sha256.New, "pass", []byte("NaCl"), 3, 70)
+fmt.Println(hex.EncodeToString(dk))
+_, err = pbkdf2.Key(sha256.New, "p", nil, 1, 0)
+fmt.Println(err)`},
 	{"math/rand/v2.N and reflect.TypeFor", `"fmt"; "math/rand/v2"; "reflect"; "time"`, ``, `
 n := rand.N(10)
 d := rand.N(5 * time.Second)

@@ -5,25 +5,23 @@ package stdlib
 // Generic lists, per import path, the exported names that the package's
 // source in src/ declares: what the symbol table of the package lacks.
 var Generic = map[string][]string{
-	"cmp":          {"Compare", "Less", "Or", "Ordered"},
-	"errors":       {"AsType"},
-	"iter":         {"Pull", "Pull2", "Seq", "Seq2"},
-	"maps":         {"All", "Clone", "Collect", "Copy", "DeleteFunc", "Equal", "EqualFunc", "Insert", "Keys", "Values"},
-	"math/rand/v2": {"N"},
-	"reflect":      {"TypeAssert", "TypeFor"},
-	"slices":       {"All", "AppendSeq", "Backward", "BinarySearch", "BinarySearchFunc", "Chunk", "Clip", "Clone", "Collect", "Compact", "CompactFunc", "Compare", "CompareFunc", "Concat", "Contains", "ContainsFunc", "Delete", "DeleteFunc", "Equal", "EqualFunc", "Grow", "Index", "IndexFunc", "Insert", "IsSorted", "IsSortedFunc", "Max", "MaxFunc", "Min", "MinFunc", "Repeat", "Replace", "Reverse", "Sort", "SortFunc", "SortStableFunc", "Sorted", "SortedFunc", "SortedStableFunc", "Values"},
-	"sync":         {"OnceValue", "OnceValues"},
-	"sync/atomic":  {"Pointer"},
-	"unique":       {"Handle", "Make"},
+	"cmp":           {"Compare", "Less", "Or", "Ordered"},
+	"crypto/hkdf":   {"Expand", "Extract", "Key"},
+	"crypto/pbkdf2": {"Key"},
+	"errors":        {"AsType"},
+	"iter":          {"Pull", "Pull2", "Seq", "Seq2"},
+	"maps":          {"All", "Clone", "Collect", "Copy", "DeleteFunc", "Equal", "EqualFunc", "Insert", "Keys", "Values"},
+	"math/rand/v2":  {"N"},
+	"reflect":       {"TypeAssert", "TypeFor"},
+	"slices":        {"All", "AppendSeq", "Backward", "BinarySearch", "BinarySearchFunc", "Chunk", "Clip", "Clone", "Collect", "Compact", "CompactFunc", "Compare", "CompareFunc", "Concat", "Contains", "ContainsFunc", "Delete", "DeleteFunc", "Equal", "EqualFunc", "Grow", "Index", "IndexFunc", "Insert", "IsSorted", "IsSortedFunc", "Max", "MaxFunc", "Min", "MinFunc", "Repeat", "Replace", "Reverse", "Sort", "SortFunc", "SortStableFunc", "Sorted", "SortedFunc", "SortedStableFunc", "Values"},
+	"sync":          {"OnceValue", "OnceValues"},
+	"sync/atomic":   {"Pointer"},
+	"unique":        {"Handle", "Make"},
 }
 
 // Omitted lists the generic declarations cells cannot use, with the reason:
 // what they need is beyond the interpreter.
 var Omitted = map[string]string{
-	"crypto/hkdf.Expand":           "imports crypto/internal/fips140hash",
-	"crypto/hkdf.Extract":          "imports crypto/internal/fips140hash",
-	"crypto/hkdf.Key":              "imports crypto/internal/fips140hash",
-	"crypto/pbkdf2.Key":            "imports crypto/internal/fips140hash",
 	"database/sql.Null":            "uses Rows.setrawbuf, unexported, of a compiled type",
 	"hash/maphash.Comparable":      "imports internal/abi",
 	"hash/maphash.WriteComparable": "imports internal/abi",

@@ -43,6 +43,11 @@ func genAST(sc *scope, root *node, types []*itype) (*node, bool, error) {
 			if !ok {
 				break
 			}
+			if n.anc != nil && n.anc.kind == selectorExpr && len(n.anc.child) == 2 && n.anc.child[1] == n {
+				// juggler: the Hash of hash.Hash is not the type
+				// parameter Hash (crypto/pbkdf2.Key has both).
+				break
+			}
 			nod = copyNode(nt, anc, true)
 			nod.typ = nt.typ
 
@@ -165,6 +170,10 @@ func genAST(sc *scope, root *node, types []*itype) (*node, bool, error) {
 		return nod, nil
 	}
 
+	// juggler: instances are per generic declaration: hkdf.Key[hash.Hash]
+	// and pbkdf2.Key[hash.Hash], or the Load methods of two generic types,
+	// shared one instance when keyed by name alone.
+	sname = fmt.Sprintf("%p:%s", root, sname)
 	if nod, found := root.interp.generic[sname]; found {
 		return nod, true, nil
 	}

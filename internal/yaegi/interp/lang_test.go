@@ -373,6 +373,9 @@ func TestStdlibSource(t *testing.T) {
 			`func f(err error) string { switch x := err.(type) { case interface{ Unwrap() error }: return "one " + x.Unwrap().Error(); case interface{ Unwrap() []error }: return "many" }; return "no" }`,
 			`f(errors.Join(io.EOF)) + "," + f(io.EOF)`}, "many,no string"},
 		{"errors.AsType from Go's source", []string{`import ("errors"; "fmt"; "io/fs"; "os")`, `_, err := os.Open("/nonexistent")`, `pe, ok := errors.AsType[*fs.PathError](fmt.Errorf("w: %w", err))`, `ok && pe.Op == "open"`}, "true bool"},
+		{"a type parameter named like a selected member", []string{`import ("crypto/sha1"; "hash")`, "func Size[Hash hash.Hash](h func() Hash) int { var x hash.Hash = h(); return x.Size() }", "Size(sha1.New)"}, "20 int"},
+		{"two generic functions of one name, one type argument", []string{`import ("crypto/hkdf"; "crypto/pbkdf2"; "crypto/sha256")`,
+			`a, _ := hkdf.Key(sha256.New, []byte("k"), nil, "", 8)`, `b, _ := pbkdf2.Key(sha256.New, "p", []byte("s"), 1, 4)`, "len(a)*10 + len(b)"}, "84 int"},
 		{"a define in a top-level for body", []string{"n := 0", "func next() (int, bool) { n++; return n, n < 3 }", "s := 0", "for { v, ok := next(); if !ok { break }; s += v }", "s"}, "3 int"},
 		{"a define in a top-level if init", []string{"func f() (int, bool) { return 1, true }", "func g() (int, bool) { return 2, false }", "r := 0\nif v, ok := f(); ok { r = v }\n_, ok := g()", "r == 1 && !ok"}, "true bool"},
 	})

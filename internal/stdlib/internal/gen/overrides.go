@@ -107,6 +107,89 @@ func Make[T comparable](value T) Handle[T] {
 	return Handle[T]{p.(*T)}
 }
 `,
+	// crypto/hkdf and crypto/pbkdf2 call crypto/internal/fips140's
+	// implementations; these are the same algorithms over crypto/hmac
+	// (FIPS 140-only mode is not enforced).
+	"crypto/hkdf": `
+func Extract[H hash.Hash](h func() H, secret, salt []byte) ([]byte, error) {
+	newHash := func() hash.Hash { return h() }
+	if salt == nil {
+		salt = make([]byte, newHash().Size())
+	}
+	extractor := hmac.New(newHash, salt)
+	extractor.Write(secret)
+	return extractor.Sum(nil), nil
+}
+
+func Expand[H hash.Hash](h func() H, pseudorandomKey []byte, info string, keyLength int) ([]byte, error) {
+	newHash := func() hash.Hash { return h() }
+	if keyLength > newHash().Size()*255 {
+		return nil, errors.New("hkdf: requested key length too large")
+	}
+	out := make([]byte, 0, keyLength)
+	expander := hmac.New(newHash, pseudorandomKey)
+	var counter uint8
+	var buf []byte
+	for len(out) < keyLength {
+		counter++
+		if counter > 1 {
+			expander.Reset()
+		}
+		expander.Write(buf)
+		expander.Write([]byte(info))
+		expander.Write([]byte{counter})
+		buf = expander.Sum(buf[:0])
+		out = append(out, buf[:min(keyLength-len(out), len(buf))]...)
+	}
+	return out, nil
+}
+
+func Key[Hash hash.Hash](h func() Hash, secret, salt []byte, info string, keyLength int) ([]byte, error) {
+	prk, err := Extract(h, secret, salt)
+	if err != nil {
+		return nil, err
+	}
+	return Expand(h, prk, info, keyLength)
+}
+`,
+	"crypto/pbkdf2": `
+func Key[Hash hash.Hash](h func() Hash, password string, salt []byte, iter, keyLength int) ([]byte, error) {
+	if keyLength <= 0 {
+		return nil, errors.New("pkbdf2: keyLength must be larger than 0")
+	}
+	prf := hmac.New(func() hash.Hash { return h() }, []byte(password))
+	hashLen := prf.Size()
+	numBlocks := (keyLength + hashLen - 1) / hashLen
+	if keyLength+hashLen < keyLength || int64(numBlocks) > int64(1<<32-1) {
+		return nil, errors.New("pbkdf2: keyLength too long")
+	}
+	var buf [4]byte
+	dk := make([]byte, 0, numBlocks*hashLen)
+	U := make([]byte, hashLen)
+	for block := 1; block <= numBlocks; block++ {
+		prf.Reset()
+		prf.Write(salt)
+		buf[0] = byte(block >> 24)
+		buf[1] = byte(block >> 16)
+		buf[2] = byte(block >> 8)
+		buf[3] = byte(block)
+		prf.Write(buf[:4])
+		dk = prf.Sum(dk)
+		T := dk[len(dk)-hashLen:]
+		copy(U, T)
+		for n := 2; n <= iter; n++ {
+			prf.Reset()
+			prf.Write(U)
+			U = U[:0]
+			U = prf.Sum(U)
+			for x := range U {
+				T[x] ^= U[x]
+			}
+		}
+	}
+	return dk[:keyLength], nil
+}
+`,
 	// maps.Clone calls the runtime's map clone (no Go body).
 	"maps": `
 func Clone[M ~map[K]V, K comparable, V any](m M) M {
@@ -203,19 +286,23 @@ func (x *Pointer[T]) CompareAndSwap(old, new *T) bool {
 }
 
 var overrideNames = map[string][]string{
-	"iter":         {"Pull", "Pull2", "Seq", "Seq2"},
-	"unique":       {"Handle", "Make"},
-	"maps":         {"Clone"},
-	"slices":       {"overlaps"},
-	"math/rand/v2": {"N", "intType"},
-	"reflect":      {"TypeFor", "TypeAssert"},
-	"sync/atomic":  {"Pointer"},
+	"iter":          {"Pull", "Pull2", "Seq", "Seq2"},
+	"unique":        {"Handle", "Make"},
+	"maps":          {"Clone"},
+	"crypto/hkdf":   {"Extract", "Expand", "Key"},
+	"crypto/pbkdf2": {"Key"},
+	"slices":        {"overlaps"},
+	"math/rand/v2":  {"N", "intType"},
+	"reflect":       {"TypeFor", "TypeAssert"},
+	"sync/atomic":   {"Pointer"},
 }
 
 var overrideImports = map[string][]string{
-	"unique":       {"sync"},
-	"slices":       {"reflect"},
-	"math/rand/v2": {"math/rand/v2"},
-	"reflect":      {"reflect"},
-	"sync/atomic":  {"sync"},
+	"unique":        {"sync"},
+	"crypto/hkdf":   {"crypto/hmac", "errors", "hash"},
+	"crypto/pbkdf2": {"crypto/hmac", "errors", "hash"},
+	"slices":        {"reflect"},
+	"math/rand/v2":  {"math/rand/v2"},
+	"reflect":       {"reflect"},
+	"sync/atomic":   {"sync"},
 }
