@@ -6,9 +6,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/traefik/yaegi/stdlib"
-
 	"github.com/juggler-kernel/juggler/internal/display"
+	"github.com/juggler-kernel/juggler/internal/stdlib"
 )
 
 // packages maps a package name to the import paths that provide it, with
@@ -23,8 +22,15 @@ var packages = sync.OnceValue(func() map[string][]pkgInfo {
 		byName[name] = append(byName[name], pkgInfo{path: p, members: syms})
 	}
 	for key, syms := range stdlib.Symbols {
+		if key == "." { // interface wrappers, not a package
+			continue
+		}
 		m := make(map[string]bool, len(syms))
 		for s := range syms {
+			m[s] = true
+		}
+		// The generic members are compiled from source on import.
+		for _, s := range stdlib.Generic[path.Dir(key)] {
 			m[s] = true
 		}
 		add(key, m)

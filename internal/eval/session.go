@@ -20,11 +20,11 @@ import (
 	"time"
 
 	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
-	"github.com/traefik/yaegi/stdlib/unrestricted"
+	"github.com/traefik/yaegi/stdlib/unsafe"
 
 	"github.com/juggler-kernel/juggler/internal/cell"
 	"github.com/juggler-kernel/juggler/internal/display"
+	"github.com/juggler-kernel/juggler/internal/stdlib"
 	"github.com/juggler-kernel/juggler/internal/tracer"
 )
 
@@ -194,10 +194,11 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		// A cell's final value of its own type shows as its HTML, its
 		// String and so on.
 		ResultInterfaces: richTypes(),
+		StdlibSource:     stdlib.Source,
 	})
 	show := reflect.ValueOf(s.show)
 	displays := display.Symbols(s.opts.Display)
-	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), {
+	for _, syms := range []interp.Exports{stdlib.Symbols, stdlib.Unrestricted, unsafe.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), {
 		runtimePath + "/" + runtimePath: {
 			"Show": show,
 			"Go":   reflect.ValueOf(s.goroutines.start),

@@ -110,3 +110,16 @@ func TestCompleteLaterCellsShadowEarlier(t *testing.T) {
 		t.Errorf("matches = %v, want [New]", got)
 	}
 }
+
+// The generic members of a package with a symbol table are offered too.
+func TestCompleteGenericStdMembers(t *testing.T) {
+	for _, m := range []struct{ pkg, member string }{{"errors", "AsType"}, {"slices", "Collect"}, {"sync", "OnceValue"}, {"iter", "Pull"}} {
+		found := false
+		for _, x := range stdMembers(m.pkg) {
+			found = found || x == m.member
+		}
+		if !found {
+			t.Errorf("%s.%s not among the members offered", m.pkg, m.member)
+		}
+	}
+}

@@ -18,11 +18,12 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/traefik/yaegi/stdlib"
+	"github.com/juggler-kernel/juggler/internal/stdlib"
 )
 
-// stdTable indexes yaegi's standard library: the packages a cell can import
-// are exactly those, so completion offers those and no others.
+// stdTable indexes the standard library of package stdlib: the packages a
+// cell can import are exactly those, so completion offers those and no
+// others.
 type stdTable struct {
 	byPath  map[string]string   // import path -> package name
 	byName  map[string][]string // package name -> import paths, preferred first
@@ -49,6 +50,8 @@ var std = sync.OnceValue(func() *stdTable {
 				ms = append(ms, m)
 			}
 		}
+		// Generic members are compiled from source on import.
+		ms = append(ms, stdlib.Generic[p]...)
 		sort.Strings(ms)
 		t.members[p] = ms
 	}
@@ -88,9 +91,8 @@ func stdPackageName(p string) (string, bool) {
 	return name, ok
 }
 
-// stdMembers lists the exported members of a standard package. Packages
-// yaegi provides as generic source (slices, maps) have no symbol table, so
-// their members come from the Go source when it is installed.
+// stdMembers lists the exported members of a standard package: its symbol
+// table's and its generic source's.
 func stdMembers(p string) []string {
 	if ms := std().members[p]; len(ms) > 0 {
 		return ms

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/juggler-kernel/juggler/internal/stdlib"
 	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // traced runs body as the main flow of cell 7 under the tracer, with

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/juggler-kernel/juggler/internal/stdlib"
 	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // juggler: the tests of the fork's cancellation per context.
@@ -47,7 +47,7 @@ func newCounting(t *testing.T, names ...string) (*interp.Interpreter, counters) 
 	for _, n := range names {
 		c[n] = new(atomic.Int64)
 	}
-	i := interp.New(interp.Options{})
+	i := interp.New(interp.Options{StdlibSource: stdlib.Source})
 	for _, syms := range []interp.Exports{stdlib.Symbols, c.symbols()} {
 		if err := i.Use(syms); err != nil {
 			t.Fatal(err)

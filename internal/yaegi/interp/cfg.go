@@ -662,7 +662,6 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		defer func() {
 			if r := recover(); r != nil {
-				// Display the exact location in input source which triggered the panic
 				panic(n.cfgErrorf("CFG post-order panic: %v", r))
 			}
 		}()
@@ -1038,8 +1037,33 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					n.typ = t
 					return
 				}
-				g, found, err := genAST(sc, t.node.anc, []*itype{c1.typ})
-				if err != nil {
+				// juggler: parameters after the explicit one are
+				// inferred (Grow[S](nil, n) gives E from S), and an
+				// error is reported: upstream dropped it and the host
+				// crashed on the nil type left behind.
+				types := []*itype{c1.typ}
+				if tp := t.node.anc.child[2].child[0]; tp != nil && len(tp.child) > 0 {
+					var args []*node
+					if n.anc.kind == callExpr && n.anc.child[0] == n {
+						args = n.anc.child[1:]
+					}
+					if names, bound, err2 := inferTypeMapWith(sc, t.node.anc, args, types); err2 == nil && len(names) > 1 {
+						var all []*itype
+						for _, name := range names {
+							if bound[name] == nil {
+								all = nil
+								break
+							}
+							all = append(all, bound[name])
+						}
+						if all != nil {
+							types = all
+						}
+					}
+				}
+				var g *node
+				var found bool
+				if g, found, err = genAST(sc, t.node.anc, types); err != nil {
 					return
 				}
 				if !found {
@@ -1923,6 +1947,15 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 					}
 					n.action = aGetSym
 					n.gen = nop
+				} else if sym, ok := interp.srcPkg[pkg][name]; ok {
+					// juggler: a standard package's generic declarations
+					// are in its source (Options.StdlibSource).
+					n.findex = sym.index
+					if sym.global {
+						n.level = globalFrame
+					}
+					n.val, n.gen, n.action = sym.node, nop, aGetSym
+					n.typ, n.sym, n.recv, n.rval = sym.typ, sym, sym.recv, sym.rval
 				} else {
 					err = n.cfgErrorf("package %s \"%s\" has no symbol %s", n.child[0].ident, pkg, name)
 				}
@@ -2364,6 +2397,16 @@ func compDefineX(sc *scope, n *node) error {
 		if err != nil {
 			return err
 		}
+		if funtype == nil {
+			// juggler: an explicit instantiation, pe, ok :=
+			// errors.AsType[*fs.PathError](err), for which nodeType
+			// has no type; upstream crashed the host.
+			rs := explicitResults(sc, src)
+			if rs == nil {
+				return src.cfgErrorf("undefined type of %s", src.child[0].name())
+			}
+			funtype = &itype{cat: funcT, ret: rs}
+		}
 		for funtype.cat == valueT && funtype.val != nil {
 			// Retrieve original interpreter type from a wrapped function.
 			// Struct fields of function types are always wrapped in valueT to ensure
@@ -2377,7 +2420,7 @@ func compDefineX(sc *scope, n *node) error {
 				types = append(types, valueTOf(funtype.rtype.Out(i)))
 			}
 		} else {
-			types = funtype.ret
+			types = genericResults(sc, funtype, src)
 		}
 		if n.anc.kind == varDecl && n.child[l-1].isType(sc) {
 			l--
@@ -2721,7 +2764,14 @@ func (n *node) isType(sc *scope) bool {
 			return true // Imported source type
 		}
 	case identExpr:
-		return sc.getType(n.ident) != nil
+		if sc.getType(n.ident) != nil {
+			return true
+		}
+		// juggler: a type parameter replaced by its type argument in an
+		// instantiated generic function is named by the argument's id
+		// ("[]int"), no symbol, and carries its type (S{} in slices.Clone).
+		_, _, found := sc.lookup(n.ident)
+		return !found && n.typ != nil && n.typ.cat != nilT
 	case indexExpr:
 		// Maybe a generic type.
 		sym, _, ok := sc.lookup(n.child[0].ident)
@@ -3424,4 +3474,62 @@ func mapElem(t *itype) *itype {
 		}
 	}
 	return nil
+}
+
+// juggler: genericResults is the result types of a call of a function of
+// type ft, with the type parameters its arguments bind when ft is generic:
+// at top level, gta declares next, stop := iter.Pull(seq) before the call
+// is compiled, and upstream declared them with the bare parameter types (a
+// host panic on a nil reflect type).
+func genericResults(sc *scope, ft *itype, call *node) []*itype {
+	if !isGeneric(ft) || ft.node == nil || ft.node.anc == nil {
+		return ft.ret
+	}
+	_, bound, err := inferTypeMap(sc, ft.node.anc, call.child[1:])
+	if err != nil {
+		return ft.ret
+	}
+	types := make([]*itype, 0, len(ft.ret))
+	for _, r := range ft.ret {
+		s := substitute(r, bound, sc)
+		if s == nil {
+			return ft.ret
+		}
+		types = append(types, s)
+	}
+	return types
+}
+
+// juggler: explicitResults is the result types of call, a call of an
+// explicitly instantiated generic function (F[T](x)), or nil.
+func explicitResults(sc *scope, call *node) []*itype {
+	f := call.child[0]
+	if f.kind != indexExpr && f.kind != indexListExpr {
+		return nil
+	}
+	ft, err := nodeType(call.interp, sc, f.child[0])
+	if err != nil || ft == nil || !isGeneric(ft) || ft.node == nil || ft.node.anc == nil {
+		return nil
+	}
+	var explicit []*itype
+	for _, a := range f.child[1:] {
+		t, err := nodeType(call.interp, sc, a)
+		if err != nil || t == nil {
+			return nil
+		}
+		explicit = append(explicit, t)
+	}
+	_, bound, err := inferTypeMapWith(sc, ft.node.anc, call.child[1:], explicit)
+	if err != nil {
+		return nil
+	}
+	var types []*itype
+	for _, r := range ft.ret {
+		s := substitute(r, bound, sc)
+		if s == nil {
+			return nil
+		}
+		types = append(types, s)
+	}
+	return types
 }

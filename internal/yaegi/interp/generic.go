@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -42,6 +43,11 @@ func genAST(sc *scope, root *node, types []*itype) (*node, bool, error) {
 			if !ok {
 				break
 			}
+			if n.anc != nil && n.anc.kind == selectorExpr && len(n.anc.child) == 2 && n.anc.child[1] == n {
+				// juggler: the Hash of hash.Hash is not the type
+				// parameter Hash (crypto/pbkdf2.Key has both).
+				break
+			}
 			nod = copyNode(nt, anc, true)
 			nod.typ = nt.typ
 
@@ -67,7 +73,14 @@ func genAST(sc *scope, root *node, types []*itype) (*node, bool, error) {
 						if pindex >= len(types) {
 							return nil, cc.cfgErrorf("undefined type for %s", cc.ident)
 						}
-						t, err := nodeType(c.interp, sc, c.child[l])
+						// juggler: the constraint is a type of the generic
+						// function's package (cmp.Ordered in slices), not
+						// of the caller's.
+						csc := sc
+						if root.scope != nil {
+							csc = root.scope
+						}
+						t, err := nodeType(c.interp, csc, c.child[l])
 						if err != nil {
 							return nil, err
 						}
@@ -121,7 +134,14 @@ func genAST(sc *scope, root *node, types []*itype) (*node, bool, error) {
 							return nil, cc.cfgErrorf("undefined type for %s", cc.ident)
 						}
 						it := types[pindex]
-						t, err := nodeType(c.interp, sc, c.child[l])
+						// juggler: the constraint is a type of the generic
+						// function's package (cmp.Ordered in slices), not
+						// of the caller's.
+						csc := sc
+						if root.scope != nil {
+							csc = root.scope
+						}
+						t, err := nodeType(c.interp, csc, c.child[l])
 						if err != nil {
 							return nil, err
 						}
@@ -150,6 +170,10 @@ func genAST(sc *scope, root *node, types []*itype) (*node, bool, error) {
 		return nod, nil
 	}
 
+	// juggler: instances are per generic declaration: hkdf.Key[hash.Hash]
+	// and pbkdf2.Key[hash.Hash], or the Load methods of two generic types,
+	// shared one instance when keyed by name alone.
+	sname = fmt.Sprintf("%p:%s", root, sname)
 	if nod, found := root.interp.generic[sname]; found {
 		return nod, true, nil
 	}
@@ -242,11 +266,23 @@ func inferTypesFromCall(sc *scope, fun *node, args []*node) ([]*itype, error) {
 // in declaration order, and the types bound to them, untyped constants
 // given their default type.
 func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*itype, error) {
+	return inferTypeMapWith(sc, fun, args, nil)
+}
+
+// juggler: inferTypeMapWith is inferTypeMap with the first type parameters
+// given explicitly (Grow[S](nil, n) binds S, and E from S's core type).
+func inferTypeMapWith(sc *scope, fun *node, args []*node, explicit []*itype) ([]string, map[string]*itype, error) {
 	ftn := fun.typ.node
+	// juggler: the function's type parameters and parameters are types of
+	// its own package (iter.Seq in slices.Collect), not of the caller's.
+	fsc := sc
+	if fun.scope != nil {
+		fsc = fun.scope
+	}
 	var names []string
 	constraints := map[string]*itype{}
 	for _, c := range ftn.child[0].child {
-		typ, err := nodeType(fun.interp, sc, c.lastChild())
+		typ, err := nodeType(fun.interp, fsc, c.lastChild())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -257,6 +293,11 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 	}
 
 	bound := map[string]*itype{}
+	for i, t := range explicit {
+		if i < len(names) && t != nil {
+			bound[names[i]] = t
+		}
+	}
 	var unify func(param, input *itype)
 	unify = func(param, input *itype) {
 		if param == nil || input == nil {
@@ -265,6 +306,10 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 		if _, ok := constraints[param.name]; ok && (param.cat == nilT || param.cat == genericT) {
 			if hasParam(input, 0) {
 				return // another function's parameter, not a type
+			}
+			if input.cat == variadicT {
+				// juggler: xs of xs ...T is a []T (slices.Max(xs)).
+				input = sliceOf(input.val, withScope(sc))
 			}
 			old := bound[param.name]
 			if old == nil || old.untyped && (!input.untyped || untypedRank(input) > untypedRank(old)) {
@@ -303,15 +348,65 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 		}
 	}
 
+	// juggler: unifyInstance unifies a parameter written as an instance of a
+	// generic named type (iter.Seq[E], iter.Seq2[K, V]) with its argument:
+	// the type's definition binds its own parameters, which give ours.
+	// Upstream's nodeType leaves such a parameter as the uninstantiated
+	// generic type, which binds nothing.
+	unifyInstance := func(pn *node, input *itype) bool {
+		if input == nil || (pn.kind != indexExpr && pn.kind != indexListExpr) {
+			return false
+		}
+		gt, err := nodeType(fun.interp, fsc, pn.child[0])
+		if err != nil || gt == nil || gt.cat != genericT || gt.node == nil || gt.node.anc == nil {
+			return false
+		}
+		spec := gt.node.anc
+		if len(spec.child) < 3 {
+			return false
+		}
+		gsc := fsc
+		if gt.scope != nil {
+			gsc = gt.scope
+		}
+		under, err := nodeType(fun.interp, gsc, spec.child[2])
+		if err != nil || under == nil {
+			return false
+		}
+		var gnames []string
+		outer, outerBound := constraints, bound
+		constraints, bound = map[string]*itype{}, map[string]*itype{}
+		for _, f := range spec.child[1].child {
+			for _, id := range f.child[:len(f.child)-1] {
+				gnames = append(gnames, id.ident)
+				constraints[id.ident] = outer[id.ident] // any placeholder
+			}
+		}
+		unify(under, input)
+		inner := bound
+		constraints, bound = outer, outerBound
+		for i, arg := range pn.child[1:] {
+			if i >= len(gnames) || arg.kind != identExpr {
+				continue
+			}
+			if _, ok := constraints[arg.ident]; ok && inner[gnames[i]] != nil && bound[arg.ident] == nil {
+				bound[arg.ident] = inner[gnames[i]]
+			}
+		}
+		return true
+	}
+
 	// One type per parameter, not per group of parameters.
 	var params []*itype
+	var paramNodes []*node
 	for _, c := range ftn.child[1].child {
-		typ, err := nodeType(fun.interp, sc, c.lastChild())
+		typ, err := nodeType(fun.interp, fsc, c.lastChild())
 		if err != nil {
 			return nil, nil, err
 		}
 		for n := max(len(c.child)-1, 1); n > 0; n-- {
 			params = append(params, typ)
+			paramNodes = append(paramNodes, c.lastChild())
 		}
 	}
 	for i, a := range args {
@@ -325,7 +420,7 @@ func inferTypeMap(sc *scope, fun *node, args []*node) ([]string, map[string]*ity
 		switch {
 		case len(params) == 0:
 		case i < len(params)-1 || params[len(params)-1].cat != variadicT:
-			if i < len(params) {
+			if i < len(params) && !unifyInstance(paramNodes[i], at) {
 				unify(params[i], at)
 			}
 		case a.anc != nil && a.anc.action == aCallSlice:
@@ -521,6 +616,70 @@ func checkConstraint(it, ct *itype) error {
 		if it.underlying().equals(c) || it.matchDefault(c) {
 			return nil
 		}
+		// juggler: a compiled named type (time.Duration) satisfies ~int64
+		// by its kind; its underlying type is not an interpreter type.
+		if u := it.underlying(); u.cat == valueT && u.rtype != nil && c.cat != valueT && c.cat != interfaceT {
+			if ct := c.TypeOf(); ct != nil && ct.PkgPath() == "" && ct.Kind() == u.rtype.Kind() && (ct.Kind() <= reflect.Complex128 || ct.Kind() == reflect.String) {
+				return nil
+			}
+		}
+	}
+	if it.node == nil { // juggler: a compiled type has no node to point at
+		return fmt.Errorf("%s does not satisfy %s", it.id(), ct.id())
 	}
 	return it.node.cfgErrorf("%s does not implement %s", it.id(), ct.id())
+}
+
+// juggler: instantiateResult is the result type of a generic call when it is
+// an instance of a generic type (maps.Keys returns iter.Seq[K]), with the
+// type arguments bound; nil otherwise. substitute cannot rebuild it: the
+// function's result type is the uninstantiated generic type.
+func instantiateResult(interp *Interpreter, sc *scope, fun *node, bound map[string]*itype, seen []*node) *itype {
+	if fun == nil || fun.typ == nil || fun.typ.node == nil {
+		return nil
+	}
+	ftn := fun.typ.node
+	if len(ftn.child) < 3 || len(ftn.child[2].child) != 1 {
+		return nil
+	}
+	rn := ftn.child[2].child[0].lastChild()
+	if rn.kind != indexExpr && rn.kind != indexListExpr {
+		return nil
+	}
+	fsc := sc
+	if fun.scope != nil {
+		fsc = fun.scope
+	}
+	lt, err := nodeType(interp, fsc, rn.child[0])
+	if err != nil || lt == nil || lt.cat != genericT || lt.node == nil {
+		return nil
+	}
+	name := lt.id() + "["
+	var types []*itype
+	for _, a := range rn.child[1:] {
+		at := bound[a.ident]
+		if a.kind != identExpr || at == nil {
+			t1, err := nodeType(interp, fsc, a)
+			if err != nil || t1 == nil || t1.cat == genericT || t1.cat == nilT || t1.incomplete {
+				return nil
+			}
+			at = t1
+		}
+		types = append(types, at)
+		name += at.id() + ","
+	}
+	name = strings.TrimSuffix(name, ",") + "]"
+	if lt.scope != nil {
+		if sym := lt.scope.sym[name]; sym != nil && sym.kind == typeSym {
+			return sym.typ
+		}
+	}
+	if sym, _, found := sc.lookup(name); found && sym.kind == typeSym {
+		return sym.typ
+	}
+	t, err := genType(interp, sc, name, lt, types, seen)
+	if err != nil {
+		return nil
+	}
+	return t
 }

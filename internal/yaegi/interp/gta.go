@@ -250,6 +250,16 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			if packageName := path.Base(ipath); path.Dir(ipath) == packageName {
 				ipath = packageName
 			}
+			// juggler: compile a standard package's generic source on its
+			// first import (not from within that source itself, which
+			// imports the package's symbol table).
+			if interp.binPkg[ipath] != nil && ipath != importPath && interp.srcPkg[ipath] == nil && !interp.rdir[ipath] && interp.hasStdSource(ipath) {
+				if _, err = interp.importSrc(rpath, ipath, NoTest); err != nil {
+					err = n.cfgErrorf("import %q error: %v", ipath, err)
+					return false
+				}
+				sc.types = interp.universe.types // as for any source import, below
+			}
 			if pkg := interp.binPkg[ipath]; pkg != nil {
 				switch name {
 				case "_": // no import of symbols
@@ -547,8 +557,12 @@ func funcSymType(interp *Interpreter, sc *scope, f *node) *itype {
 		if len(f.child) != 2 || f.child[0].kind != identExpr {
 			return nil
 		}
-		sym, _, ok := sc.lookup(f.child[0].ident)
-		if !ok || sym.kind != pkgSym || sym.typ == nil || sym.typ.cat != srcPkgT {
+		// Imports are keyed by name and file, as in isType.
+		sym, _, ok := sc.lookup(filepath.Join(f.child[0].ident, filepath.Base(interp.fset.Position(f.pos).Filename)))
+		if !ok {
+			sym, _, ok = sc.lookup(f.child[0].ident)
+		}
+		if !ok || sym.kind != pkgSym || sym.typ == nil || (sym.typ.cat != srcPkgT && sym.typ.cat != binPkgT) {
 			return nil
 		}
 		if s, ok := interp.srcPkg[sym.typ.path][f.child[1].ident]; ok && s.kind == funcSym {

@@ -224,6 +224,7 @@ type opt struct {
 	specialStdio bool              // allows os.Stdin, os.Stdout, os.Stderr to not be file descriptors
 	unrestricted bool              // allow use of non-sandboxed symbols
 	results      []reflect.Type    // juggler: Options.ResultInterfaces
+	stdSource    fs.FS             // juggler: Options.StdlibSource
 }
 
 // Interpreter contains global resources and state.
@@ -388,6 +389,14 @@ type Options struct {
 	// host function taking that interface is. Without it, a host cannot
 	// call an interpreted type's methods on a result.
 	ResultInterfaces []reflect.Type
+
+	// juggler: StdlibSource holds the source of standard packages that
+	// symbol tables cannot carry (generic declarations), one directory per
+	// import path. Importing such a package compiles its source, once; when
+	// the package also has a symbol table, a selector looks there first,
+	// then in the source. It replaces upstream's stdlib/generic, which was
+	// compiled in full by every Use of the standard library.
+	StdlibSource fs.FS
 }
 
 // New returns a new interpreter.
@@ -409,6 +418,7 @@ func New(options Options) *Interpreter {
 	i.rs.Store(i.frame.runState())
 
 	i.opt.results = options.ResultInterfaces
+	i.opt.stdSource = options.StdlibSource
 	if i.opt.stdin = options.Stdin; i.opt.stdin == nil {
 		i.opt.stdin = os.Stdin
 	}

@@ -10,15 +10,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/juggler-kernel/juggler/internal/stdlib"
 	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 )
 
 // juggler: tests of the Go 1.21 and 1.22 language the fork adds.
 
 func evalAll(t *testing.T, src ...string) (string, error) {
 	t.Helper()
-	i := interp.New(interp.Options{})
+	i := interp.New(interp.Options{StdlibSource: stdlib.Source})
 	if err := i.Use(stdlib.Symbols); err != nil {
 		t.Fatal(err)
 	}
@@ -212,6 +212,16 @@ func TestGenericInference(t *testing.T) {
 		{"global from a generic call of a map", []string{keysFn, `ks := Keys(map[string]bool{"k": true})`, "ks[0]"}, "k string"},
 		{"upstream slices", []string{`import "slices"`, "xs := slices.Insert([]int{1, 4}, 1, 2, 3)", "slices.Reverse(xs)", "xs"}, "[4 3 2 1] []int"},
 		{"maps.Clone copies", []string{`import "maps"`, `m := map[string]int{"a": 1}`, "c := maps.Clone(m)", `c["a"] = 2`, `m["a"]*10 + c["a"]`}, "12 int"},
+		// juggler: through an instance of a generic type (Seq[E] from Seq[K]),
+		// and constraints and parameter types of another package.
+		{"through a generic type's instance", []string{
+			"type Seq[V any] func(yield func(V) bool)",
+			"func Keys[M ~map[K]V, K comparable, V any](m M) Seq[K] { return func(yield func(K) bool) { for k := range m { if !yield(k) { return } } } }",
+			"func Collect[E any](seq Seq[E]) []E { var s []E; for v := range seq { s = append(s, v) }; return s }",
+			`ks := Collect(Keys(map[string]int{"a": 1}))`, "ks"}, "[a] []string"},
+		{"through two parameters of an instance", []string{`import ("maps"; "slices")`, `m := maps.Collect(maps.All(map[string]int{"a": 1}))`, "m"}, "map[a:1] map[string]int"},
+		{"constraint of the callee's package", []string{`import "slices"`, "xs := []float64{2, 1}", "slices.Sort(xs)", "xs"}, "[1 2] []float64"},
+		{"parameter type of the callee's package", []string{`import ("maps"; "slices")`, `slices.Sorted(maps.Keys(map[string]int{"b": 1, "a": 2}))`}, "[a b] []string"},
 	})
 }
 
@@ -263,15 +273,6 @@ func TestDefer(t *testing.T) {
 
 // juggler: what inference cannot do is a compile error, not a host panic.
 func TestGenericLimitsAreErrors(t *testing.T) {
-	src := []string{
-		"type Seq[V any] func(yield func(V) bool)",
-		"func Keys[M ~map[K]V, K comparable, V any](m M) Seq[K] { return func(yield func(K) bool) { for k := range m { if !yield(k) { return } } } }",
-		"func Collect[E any](seq Seq[E]) []E { var s []E; for v := range seq { s = append(s, v) }; return s }",
-		`ks := Collect(Keys(map[string]int{"a": 1}))`,
-	}
-	if _, err := evalAll(t, src...); err == nil || !strings.HasPrefix(err.Error(), "1:") || !strings.Contains(err.Error(), "in call to Collect, cannot infer E") {
-		t.Errorf("inferring through a generic type's instance: error %v, want Go's, at the call", err)
-	}
 	if _, err := evalAll(t, "func Zero[T any]() T { var z T; return z }", "z := Zero()"); err == nil || !strings.Contains(err.Error(), "in call to Zero, cannot infer T") {
 		t.Errorf("nothing to infer from: error %v, want Go's", err)
 	}
@@ -318,7 +319,7 @@ func TestResultInterfaces(t *testing.T) {
 		{"interface value", []string{"type Sh interface{ Area() int }\ntype Sq struct{ N int }\nfunc (s Sq) Area() int { return s.N * s.N }", "var sh Sh = Sq{3}", "sh"}, "{3}"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			i := interp.New(interp.Options{ResultInterfaces: []reflect.Type{stringer}})
+			i := interp.New(interp.Options{ResultInterfaces: []reflect.Type{stringer}, StdlibSource: stdlib.Source})
 			if err := i.Use(stdlib.Symbols); err != nil {
 				t.Fatal(err)
 			}
@@ -588,5 +589,34 @@ func all() string {
 }`
 	runLangCases(t, nil, []langCase{
 		{"eight goroutines", []string{src, "all()"}, "P0 {p:<nil> s:[{n:0}]} main.E;P1 {p:<nil> s:[{n:1}]} main.E;P2 {p:<nil> s:[{n:2}]} main.E;P3 {p:<nil> s:[{n:3}]} main.E;P4 {p:<nil> s:[{n:4}]} main.E;P5 {p:<nil> s:[{n:5}]} main.E;P6 {p:<nil> s:[{n:6}]} main.E;P7 {p:<nil> s:[{n:7}]} main.E string"},
+	})
+}
+
+// juggler: the standard library's generic source (Options.StdlibSource) and
+// what compiling Go 1.26's needed from the interpreter.
+func TestStdlibSource(t *testing.T) {
+	const (
+		growFn  = "func G[S ~[]E, E any](s S, n int) S { return append(s, make(S, n)...) }"
+		cloneFn = "func C[S ~[]E, E any](s S) S { return G[S](nil, len(s)) }"
+	)
+	runLangCases(t, nil, []langCase{
+		{"a source package imported lazily", []string{`import "cmp"`, "cmp.Or(0, 2)"}, "2 int"},
+		{"a symbol table and its source together", []string{`import ("errors"; "io/fs"; "os")`, `_, err := os.Open("/nonexistent")`, "pe, ok := errors.AsType[*fs.PathError](err)", `ok && pe.Op == "open"`}, "true bool"},
+		{"a type parameter's argument in a composite literal", []string{"func Cl[S ~[]E, E any](s S) S { return append(S{}, s...) }", "Cl([]int{4})"}, "[4] []int"},
+		{"explicit first parameter, the rest inferred", []string{growFn, cloneFn, "len(C([]string{\"a\", \"b\"}))"}, "2 int"},
+		{"variadic parameter passed on as a slice", []string{`import "slices"`, "func Largest[T int | string](xs ...T) T { return slices.Max(xs) }", "Largest(3, 9, 2)"}, "9 int"},
+		{"compiled named type in a ~ constraint", []string{`import "time"`, "func Twice[T ~int64](x T) T { return 2 * x }", "Twice(time.Second)"}, "2s time.Duration"},
+		{"generic type of another package", []string{`import "sync/atomic"`, "func f() int { var p atomic.Pointer[int]; v := 5; p.Store(&v); return *p.Load() }", "f()"}, "5 int"},
+		{"two results of a generic call at top level", []string{`import ("iter"; "slices")`, "next, stop := iter.Pull(slices.Values([]int{1, 2}))", "a, _ := next()", "b, _ := next()", "stop()", "a + b"}, "3 int"},
+		{"a compiled value asserted to an interface literal", []string{`import ("fmt"; "io")`, `w := fmt.Errorf("x: %w", io.EOF)`, "u, ok := w.(interface{ Unwrap() error })", "_, no := w.(interface{ Foo() })", "ok && !no && u.Unwrap() == io.EOF"}, "true bool"},
+		{"a compiled value in a type switch on interface literals", []string{`import ("errors"; "io")`,
+			`func f(err error) string { switch x := err.(type) { case interface{ Unwrap() error }: return "one " + x.Unwrap().Error(); case interface{ Unwrap() []error }: return "many" }; return "no" }`,
+			`f(errors.Join(io.EOF)) + "," + f(io.EOF)`}, "many,no string"},
+		{"errors.AsType from Go's source", []string{`import ("errors"; "fmt"; "io/fs"; "os")`, `_, err := os.Open("/nonexistent")`, `pe, ok := errors.AsType[*fs.PathError](fmt.Errorf("w: %w", err))`, `ok && pe.Op == "open"`}, "true bool"},
+		{"a type parameter named like a selected member", []string{`import ("crypto/sha1"; "hash")`, "func Size[Hash hash.Hash](h func() Hash) int { var x hash.Hash = h(); return x.Size() }", "Size(sha1.New)"}, "20 int"},
+		{"two generic functions of one name, one type argument", []string{`import ("crypto/hkdf"; "crypto/pbkdf2"; "crypto/sha256")`,
+			`a, _ := hkdf.Key(sha256.New, []byte("k"), nil, "", 8)`, `b, _ := pbkdf2.Key(sha256.New, "p", []byte("s"), 1, 4)`, "len(a)*10 + len(b)"}, "84 int"},
+		{"a define in a top-level for body", []string{"n := 0", "func next() (int, bool) { n++; return n, n < 3 }", "s := 0", "for { v, ok := next(); if !ok { break }; s += v }", "s"}, "3 int"},
+		{"a define in a top-level if init", []string{"func f() (int, bool) { return 1, true }", "func g() (int, bool) { return 2, false }", "r := 0\nif v, ok := f(); ok { r = v }\n_, ok := g()", "r == 1 && !ok"}, "true bool"},
 	})
 }

@@ -24,12 +24,17 @@ func (interp *Interpreter) importSrc(rPath, importPath string, skipTest bool) (s
 		return name, nil
 	}
 
-	// For relative import paths in the form "./xxx" or "../xxx", the initial
-	// base path is the directory of the interpreter input file, or "." if no file
-	// was provided.
-	// In all other cases, absolute import paths are resolved from the GOPATH
-	// and the nested "vendor" directories.
-	if isPathRelative(importPath) {
+	// juggler: a standard package's generic source comes from
+	// Options.StdlibSource.
+	filesystem := interp.opt.filesystem
+	if interp.hasStdSource(importPath) {
+		filesystem, dir = interp.opt.stdSource, importPath
+	} else if isPathRelative(importPath) {
+		// For relative import paths in the form "./xxx" or "../xxx", the initial
+		// base path is the directory of the interpreter input file, or "." if no file
+		// was provided.
+		// In all other cases, absolute import paths are resolved from the GOPATH
+		// and the nested "vendor" directories.
 		if rPath == mainID {
 			rPath = "."
 		}
@@ -49,7 +54,7 @@ func (interp *Interpreter) importSrc(rPath, importPath string, skipTest bool) (s
 	}
 	interp.rdir[importPath] = true
 
-	files, err := fs.ReadDir(interp.opt.filesystem, dir)
+	files, err := fs.ReadDir(filesystem, dir)
 	if err != nil {
 		return "", err
 	}
@@ -70,7 +75,7 @@ func (interp *Interpreter) importSrc(rPath, importPath string, skipTest bool) (s
 
 		name = filepath.Join(dir, name)
 		var buf []byte
-		if buf, err = fs.ReadFile(interp.opt.filesystem, name); err != nil {
+		if buf, err = fs.ReadFile(filesystem, name); err != nil {
 			return "", err
 		}
 
@@ -325,4 +330,23 @@ func effectivePkg(root, path string) string {
 // It is intended for use on import paths, where "/" is always the directory separator.
 func isPathRelative(s string) bool {
 	return strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../")
+}
+
+// juggler: hasStdSource tells whether Options.StdlibSource has source for
+// the package importPath.
+func (interp *Interpreter) hasStdSource(importPath string) bool {
+	if interp.opt.stdSource == nil || !fs.ValidPath(importPath) {
+		return false
+	}
+	entries, err := fs.ReadDir(interp.opt.stdSource, importPath)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		// A directory may hold only subpackages (math/rand for math/rand/v2).
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".go") {
+			return true
+		}
+	}
+	return false
 }

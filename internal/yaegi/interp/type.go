@@ -717,6 +717,8 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 				}
 				if r := substitute(t.ret[0], bound, sc); r != nil {
 					t = r
+				} else if r := instantiateResult(interp, sc, t.node.anc, bound, seen); r != nil {
+					t = r
 				} else {
 					t = t.ret[0]
 				}
@@ -1166,7 +1168,13 @@ func genType(interp *Interpreter, sc *scope, name string, lt *itype, types []*it
 	if err != nil {
 		return nil, err
 	}
-	t, err = nodeType2(interp, sc, g.lastChild(), seen)
+	// juggler: the type's definition names types of its own package
+	// (sync.Mutex in atomic.Pointer), not of the caller's.
+	tsc := sc
+	if lt.scope != nil {
+		tsc = lt.scope
+	}
+	t, err = nodeType2(interp, tsc, g.lastChild(), seen)
 	if err != nil {
 		return nil, err
 	}
@@ -1190,7 +1198,11 @@ func genMethod(interp *Interpreter, sc *scope, t *itype, nod *node, types []*ity
 	if err != nil {
 		return err
 	}
-	if gm.typ, err = nodeType(interp, sc, gm.child[2]); err != nil {
+	msc := sc // juggler: as in genType, the method's own package
+	if nod.typ != nil && nod.typ.scope != nil {
+		msc = nod.typ.scope
+	}
+	if gm.typ, err = nodeType(interp, msc, gm.child[2]); err != nil {
 		return err
 	}
 	t.addMethod(gm)

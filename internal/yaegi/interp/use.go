@@ -1,7 +1,6 @@
 package interp
 
 import (
-	_ "embed"
 	"flag"
 	"fmt"
 	"go/constant"
@@ -10,9 +9,6 @@ import (
 	"os"
 	"path"
 	"reflect"
-	"strings"
-
-	gen "github.com/traefik/yaegi/stdlib/generic"
 )
 
 // Symbols returns a map of interpreter exported symbol values for the given
@@ -144,19 +140,8 @@ func (interp *Interpreter) Use(values Exports) error {
 	if _, ok := values["fmt/fmt"]; ok {
 		fixStdlib(interp)
 
-		// Load stdlib generic source.
-		for _, s := range gen.Sources {
-			// juggler: upstream's maps.Clone asserts the result of a
-			// runtime function it stubs out, and returns nil.
-			s = strings.Replace(s, "return clone(m).(M)", "r := make(M, len(m)); for k, v := range m { r[k] = v }; return r", 1)
-			if _, err := interp.Compile(s); err != nil {
-				return err
-			}
-		}
-		// juggler: and the sorting functions of slices.
-		if _, err := interp.Compile(slicesSortSource); err != nil {
-			return err
-		}
+		// juggler: the generic source of the standard library comes from
+		// Options.StdlibSource, compiled on first import.
 	}
 	return nil
 }
@@ -178,11 +163,6 @@ func withError(types []reflect.Type) []reflect.Type {
 	}
 	return types
 }
-
-// juggler: slicesSortSource completes package slices; see the file.
-//
-//go:embed slices_sort.go.txt
-var slicesSortSource string
 
 // fixStdlib redefines interpreter stdlib symbols to use the standard input,
 // output and errror assigned to the interpreter. The changes are limited to
