@@ -213,6 +213,7 @@ type opt struct {
 	specialStdio bool              // allows os.Stdin, os.Stdout, os.Stderr to not be file descriptors
 	unrestricted bool              // allow use of non-sandboxed symbols
 	results      []reflect.Type    // juggler: Options.ResultInterfaces
+	noMain       bool              // juggler: Options.NoMain
 }
 
 // Interpreter contains global resources and state.
@@ -359,6 +360,16 @@ type Options struct {
 	// host function taking that interface is. Without it, a host cannot
 	// call an interpreted type's methods on a result.
 	ResultInterfaces []reflect.Type
+
+	// juggler: NoMain leaves calling package main's func main to the
+	// host. A notebook runs it when the cell that declares it ends, and
+	// again only when a cell calls it.
+	NoMain bool
+
+	// juggler: SpecialStdio is YAEGI_SPECIAL_STDIO as an option, so that a
+	// host need not put the variable in its environment, where the
+	// interpreted code would see it.
+	SpecialStdio bool
 }
 
 // New returns a new interpreter.
@@ -439,6 +450,9 @@ func New(options Options) *Interpreter {
 	// specialStdio allows to assign directly io.Writer and io.Reader to os.Stdxxx,
 	// even if they are not file descriptors.
 	i.opt.specialStdio, _ = strconv.ParseBool(os.Getenv("YAEGI_SPECIAL_STDIO"))
+	i.opt.specialStdio = i.opt.specialStdio || options.SpecialStdio // juggler
+
+	i.opt.noMain = options.NoMain // juggler
 
 	return &i
 }

@@ -1,0 +1,97 @@
+package interp_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+)
+
+// juggler: tests of when main runs and of os.Exit.
+
+// evalOut evaluates srcs in one interpreter and returns what they printed
+// and the first error.
+func evalOut(t *testing.T, o interp.Options, srcs ...string) (string, error) {
+	t.Helper()
+	var out strings.Builder
+	o.Stdout = &out
+	i := interp.New(o)
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	exit := interp.Exports{"os/os": {"Exit": reflect.ValueOf(func(code int) { panic(interp.Exit{Code: code}) })}}
+	if err := i.Use(exit); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range srcs {
+		if _, err := i.Eval(src); err != nil {
+			return out.String(), err
+		}
+	}
+	return out.String(), nil
+}
+
+func TestMainRunsOnce(t *testing.T) {
+	decl := `package main
+import "fmt"
+func main() { fmt.Println("main") }`
+	tests := []struct {
+		name string
+		o    interp.Options
+		srcs []string
+		want string
+	}{
+		{"declared, run at once", interp.Options{}, []string{decl}, "main\n"},
+		{"not again for later code", interp.Options{}, []string{decl, "x := 1; _ = x", "func f() {}", "var y = 2"}, "main\n"},
+		{"again when declared again", interp.Options{}, []string{decl, "func main() { fmt.Println(\"new\") }", "1"}, "main\nnew\n"},
+		{"called by hand", interp.Options{}, []string{decl, "main()"}, "main\nmain\n"},
+		{"NoMain: only called by hand", interp.Options{NoMain: true}, []string{decl, "fmt.Println(1)", "main()"}, "1\nmain\n"},
+		{"init runs once, before main", interp.Options{}, []string{"package main\nimport \"fmt\"\nfunc init() { fmt.Println(\"init\") }\nfunc init() { fmt.Println(\"init2\") }\nfunc main() { fmt.Println(\"main\") }", "1"}, "init\ninit2\nmain\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := evalOut(t, tt.o, tt.srcs...)
+			if err != nil || got != tt.want {
+				t.Errorf("output %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestExitRunsNoDeferredCalls(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"in main", `package main
+import ("fmt"; "os")
+func main() { defer fmt.Println("deferred"); fmt.Println("a"); os.Exit(3) }`, "a\n"},
+		{"in a callee", `package main
+import ("fmt"; "os")
+func f() { defer fmt.Println("f deferred"); os.Exit(1) }
+func main() { defer fmt.Println("main deferred"); f() }`, ""},
+		{"in a deferred call", `package main
+import ("fmt"; "os")
+func main() { defer fmt.Println("first deferred"); defer os.Exit(2); fmt.Println("body") }`, "body\n"},
+		{"not recovered", `package main
+import ("fmt"; "os")
+func main() { defer func() { fmt.Println("recovered", recover()) }(); os.Exit(4) }`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := evalOut(t, interp.Options{}, tt.src)
+			var p interp.Panic
+			if !errors.As(err, &p) {
+				t.Fatalf("err = %v, want an Exit panic", err)
+			}
+			if _, ok := p.Value.(interp.Exit); !ok {
+				t.Errorf("panic value %#v, want an Exit", p.Value)
+			}
+			if got != tt.want {
+				t.Errorf("output %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
