@@ -155,18 +155,9 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
-// exitPanic is what os.Exit panics with, so a cell cannot end the worker.
-type exitPanic struct{ code int }
-
 // New starts an interpreter with the standard library, the display package
 // and the kernel's helpers.
 func New(o Options) (*Session, error) {
-	// yaegi reads this once in New: it lets os.Stdin, os.Stdout and
-	// os.Stderr inside cells be the kernel's reader and writers, which is
-	// how reads of os.Stdin reach the front end.
-	if err := os.Setenv("YAEGI_SPECIAL_STDIO", "1"); err != nil {
-		return nil, fmt.Errorf("eval: %w", err)
-	}
 	tw := &traceWriter{w: o.Stderr}
 	s := &Session{opts: o, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}, perCell: map[int64]int{}}
@@ -189,7 +180,17 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		Stderr:       s.stderr,
 		Stdin:        s.opts.Stdin,
 		Unrestricted: true,
-		Env:          os.Environ(),
+		// os.Stdin, os.Stdout and os.Stderr inside cells are the kernel's
+		// reader and writers: that is how reads of os.Stdin reach the
+		// front end. An option, not YAEGI_SPECIAL_STDIO, which cells
+		// would see in their environment.
+		SpecialStdio: true,
+		// A cell sees the command line of a program run with no
+		// arguments, not the worker's.
+		Args: []string{os.Args[0]},
+		// A cell's func main runs when its cell ends (runMain), not at
+		// the end of every later evaluation or of a rebuild.
+		NoMain: true,
 		// A cell's final value of its own type shows as its HTML, its
 		// String and so on.
 		ResultInterfaces: richTypes(),
@@ -202,7 +203,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"Go":   reflect.ValueOf(s.goroutines.start),
 			"Flow": reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
 		},
-		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
+		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(interp.Exit{Code: code}) })},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
 	}} {
 		if err := in.Use(syms); err != nil {
@@ -311,9 +312,28 @@ func (s *Session) runChunks(ctx context.Context, c *cell.Cell) (Result, error) {
 		}
 	}
 	if c.Last == "" {
-		return Result{}, nil
+		return Result{}, s.runMain(ctx, c)
 	}
-	return s.runLast(ctx, before, c)
+	res, err := s.runLast(ctx, before, c)
+	if err != nil {
+		return Result{}, err
+	}
+	return res, s.runMain(ctx, c)
+}
+
+// runMain runs the cell's func main, if it declares one, once, as the
+// program it was pasted from would: at its end, after its init functions
+// (which the interpreter runs when it compiles them).
+func (s *Session) runMain(ctx context.Context, c *cell.Cell) error {
+	for _, d := range c.Defs {
+		if d.Kind == cell.KindFunc && d.Names[0] == "main" {
+			src := fmt.Sprintf("%s\n//line %s:%d:1\nmain()", flowMark, cell.FileName, d.Line)
+			if _, err := s.in.EvalWithContext(ctx, src); err != nil {
+				return s.failure(ctx, err)
+			}
+		}
+	}
+	return nil
 }
 
 // runLast evaluates the statements before the cell's final expression and
@@ -507,8 +527,8 @@ func (s *Session) panicError(p interp.Panic) error {
 		v = rv.Interface()
 	}
 	frames := s.stderr.take()
-	if e, ok := v.(exitPanic); ok {
-		msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.code)
+	if e, ok := v.(interp.Exit); ok {
+		msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.Code)
 		return &Error{Name: "Exit", Value: msg, Traceback: append([]string{"Exit: " + msg}, frames...)}
 	}
 	msg := panicText(v)
