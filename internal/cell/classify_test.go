@@ -44,7 +44,6 @@ func TestClassifyMagics(t *testing.T) {
 	}
 }
 
-
 func TestClassifyUnits(t *testing.T) {
 	code := "package main\n\nimport \"fmt\"\n\n// f does nothing.\nfunc f() {}\nfunc (p P) M() {}\nx := 1; y := 2\nfor i := 0; i < 2; i++ {\n}\nfunc() { fmt.Println() }()"
 	s := Classify(code)
