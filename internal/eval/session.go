@@ -203,12 +203,19 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"Go":   reflect.ValueOf(s.goroutines.start),
 			"Flow": reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
 		},
-		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(interp.Exit{Code: code}) })},
+		"os/os":     {"Exit": reflect.ValueOf(exit)},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
 	}} {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
 		}
+	}
+	fatal, err := fatalSymbols(in)
+	if err == nil {
+		err = in.Use(fatal)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("eval: load symbols: %w", err)
 	}
 	if _, err := in.Eval(fmt.Sprintf("import %s %q", runtimeName, runtimePath)); err != nil {
 		return nil, fmt.Errorf("eval: import runtime helpers: %w", err)
@@ -267,6 +274,10 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 		rebuilt = s.rebuild(ctx, s.store.merge(c), c.Vars) == nil
 	}
 	res, err := s.runChunks(ctx, c)
+	if errors.Is(err, errExitOK) {
+		// The program ended successfully: so does the cell.
+		res, err = Result{}, nil
+	}
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Name == "CompileError" && len(c.Defines) > 0 {
@@ -506,6 +517,10 @@ func panicText(v any) string {
 	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
 		v = rv.Interface()
 	}
+	if e, ok := v.(interp.Exit); ok {
+		// in a goroutine: the program would end; the kernel keeps it
+		return fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.Code)
+	}
 	msg := fmt.Sprint(v)
 	if err, ok := v.(error); ok {
 		msg = err.Error()
@@ -528,6 +543,9 @@ func (s *Session) panicError(p interp.Panic) error {
 	}
 	frames := s.stderr.take()
 	if e, ok := v.(interp.Exit); ok {
+		if e.Code == 0 {
+			return errExitOK
+		}
 		msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.Code)
 		return &Error{Name: "Exit", Value: msg, Traceback: append([]string{"Exit: " + msg}, frames...)}
 	}
