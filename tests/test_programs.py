@@ -50,6 +50,23 @@ func main() {
 '''
 
 
+FLAGS = '''package main
+
+import (
+	"flag"
+	"fmt"
+)
+
+func main() {
+	word := flag.String("word", "foo", "a string")
+	numb := flag.Int("numb", 42, "an int")
+	flag.Parse()
+	fmt.Println("word:", *word, "numb:", *numb)
+	fmt.Println("tail:", flag.Args(), flag.NArg())
+}
+'''
+
+
 def setUpModule():
     kernelenv.setup()
 
@@ -87,6 +104,12 @@ class PastedProgramTests(unittest.TestCase):
         self.assertEqual(self.stdout_of("x := 1\nfmt.Print(x)"), "1")
         self.assertEqual(self.stdout_of("main()"),
                          want.replace("init\n", "", 1))
+
+    def test_command_line_is_empty(self):
+        want = go_run(FLAGS)
+        if want is None:
+            self.skipTest("no go command: the expected output comes from go run")
+        self.assertEqual(self.stdout_of(FLAGS), want)
 
     def test_other_package_is_an_error(self):
         run = execute(self.kc, "package shapes\n\nfunc Area() int { return 1 }")
