@@ -111,6 +111,12 @@ class PastedProgramTests(unittest.TestCase):
             self.skipTest("no go command: the expected output comes from go run")
         self.assertEqual(self.stdout_of(FLAGS), want)
 
+    def test_environment_has_nothing_of_ours(self):
+        run = execute(self.kc, 'n := 0\nfor _, kv := range os.Environ() {\n'
+                      '\tif strings.HasPrefix(kv, "YAEGI_") {\n\t\tn++\n\t}\n}\nn')
+        self.assertEqual(run.status, "ok", run.describe())
+        self.assertEqual(run.result(), "0")
+
     def test_other_package_is_an_error(self):
         run = execute(self.kc, "package shapes\n\nfunc Area() int { return 1 }")
         self.assertEqual(run.status, "error", run.describe())
