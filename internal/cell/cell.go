@@ -248,7 +248,9 @@ func ParseWith(code string, o Options) (*Cell, error) {
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
 		if declFile != nil {
 			for _, d := range declFile.Decls {
-				c.addDecl(d, r)
+				if err := c.addDecl(d, r); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if p.kind == Stmt && lastPiece.start == p.start && lastExpr != nil {
@@ -448,20 +450,25 @@ func collect(n ast.Node, declared map[string]bool, uses map[string]map[string]bo
 	})
 }
 
-// addDecl records one declaration of a declaration piece.
-func (c *Cell) addDecl(d ast.Decl, r *rewriter) {
+// addDecl records one declaration of a declaration piece. It refuses an
+// init or main with parameters or results, as Go does.
+func (c *Cell) addDecl(d ast.Decl, r *rewriter) error {
 	pos := r.fset.Position(d.Pos())
 	src := directive(pos.Line, pos.Column) + r.text(d)
 	switch d := d.(type) {
 	case *ast.FuncDecl:
 		if d.Recv == nil {
+			if n := d.Name.Name; (n == "init" || n == "main") && (d.Type.TypeParams.NumFields() > 0 || d.Type.Params.NumFields() > 0 || d.Type.Results.NumFields() > 0) {
+				at := r.fset.Position(d.Name.Pos())
+				return &Error{Line: at.Line, Col: at.Column, Msg: "func " + n + " must have no arguments and no return values"}
+			}
 			if d.Name.Name == "init" {
 				// An init function runs once, with its cell; nothing
 				// can refer to it, so there is nothing to keep.
-				return
+				return nil
 			}
 			c.Defs = append(c.Defs, Def{Names: []string{d.Name.Name}, Kind: KindFunc, Src: src, Refs: refs(d), Line: pos.Line})
-			return
+			return nil
 		}
 		if t := receiverType(d.Recv); t != "" {
 			c.Defs = append(c.Defs, Def{Names: []string{t + "." + d.Name.Name}, Kind: KindMethod, Src: src, Refs: refs(d), Line: pos.Line})
@@ -480,6 +487,7 @@ func (c *Cell) addDecl(d ast.Decl, r *rewriter) {
 			c.Defs = append(c.Defs, Def{Names: declNames(d), Kind: kind, Src: src, Refs: refs(d), Line: pos.Line})
 		}
 	}
+	return nil
 }
 
 // receiverType is the base type name of a method's receiver: T for

@@ -109,3 +109,12 @@ func TestInitAndMain(t *testing.T) {
 		t.Errorf("defines %v, defs %+v: init declares nothing, main is at line 3", c.Defines, c.Defs)
 	}
 }
+
+func TestInitAndMainSignatures(t *testing.T) {
+	for _, code := range []string{"func main(args []string) {}", "func init() error { return nil }", "func main() int { return 0 }"} {
+		_, err := Parse(code)
+		if err == nil || !strings.Contains(err.Error(), "line 1: func") || !strings.Contains(err.Error(), "must have no arguments and no return values") {
+			t.Errorf("%q: err %v, want Go's", code, err)
+		}
+	}
+}

@@ -340,3 +340,18 @@ func TestProcessDetails(t *testing.T) {
 		t.Errorf("the worker's environment has YAEGI_SPECIAL_STDIO=%s", v)
 	}
 }
+
+// TestFailedMainKeepsDefinitions: a cell whose main exits or panics still
+// defined its types and funcs, and a later redefinition of one of them
+// reaches the others.
+func TestFailedMainKeepsDefinitions(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	prog := "package main\n\nimport \"os\"\n\ntype T struct{ a int }\n\nfunc get(t T) int { return t.a }\n\nfunc main() { os.Exit(3) }\n"
+	if _, err := run(t, s, prog); err == nil {
+		t.Fatal("os.Exit(3) ended the cell without an error")
+	}
+	got, err := run(t, s, "type T struct{ a, b int }", "get(T{a: 5, b: 1}) + T{b: 2}.b")
+	if err != nil || got != "7" {
+		t.Errorf("got %q, %v; want 7", got, err)
+	}
+}

@@ -274,6 +274,10 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 		rebuilt = s.rebuild(ctx, s.store.merge(c), c.Vars) == nil
 	}
 	res, err := s.runChunks(ctx, c)
+	ran := err == nil // every piece of the cell ran
+	if ran {
+		err = s.runMain(ctx, c)
+	}
 	if errors.Is(err, errExitOK) {
 		// The program ended successfully: so does the cell.
 		res, err = Result{}, nil
@@ -286,7 +290,9 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 			if rerr := s.rebuild(ctx, s.store, nil); rerr != nil {
 				s.notes = append(s.notes, fmt.Sprintf("the session could not be put back as it was before this cell: %v", rerr))
 			}
-		} else if rebuilt {
+		} else if rebuilt || ran {
+			// The interpreter holds what the cell defined: a failed
+			// main does not undo its declarations.
 			s.store = s.store.merge(c)
 		}
 		return Result{}, err
@@ -323,13 +329,9 @@ func (s *Session) runChunks(ctx context.Context, c *cell.Cell) (Result, error) {
 		}
 	}
 	if c.Last == "" {
-		return Result{}, s.runMain(ctx, c)
+		return Result{}, nil
 	}
-	res, err := s.runLast(ctx, before, c)
-	if err != nil {
-		return Result{}, err
-	}
-	return res, s.runMain(ctx, c)
+	return s.runLast(ctx, before, c)
 }
 
 // runMain runs the cell's func main, if it declares one, once, as the
