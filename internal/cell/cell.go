@@ -2,8 +2,12 @@
 // into the pieces an interpreter can run in order.
 //
 // A cell may mix top-level declarations (import, const, var, type, func,
-// methods) and statements in any order, may start with magic lines (`%...`),
-// and its last expression statement is the cell's value. yaegi decides what
+// methods) and statements in any order, may hold magic lines (`%...`), may
+// be a whole Go file (`package main` and all), and its last expression
+// statement is the cell's value. Classify is the one place that tells
+// magics, the package clause and the top-level units apart, leniently,
+// for the kernel, completion and the interpreter alike; Parse builds on it
+// for the interpreter. yaegi decides what
 // a source string is from its first token, so the pieces are handed to it
 // one kind at a time; every piece carries a //line directive so that errors
 // and panics name the line as the user sees it (line 1 is the cell's first
