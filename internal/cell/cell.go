@@ -7,11 +7,10 @@
 // statement is the cell's value. Classify is the one place that tells
 // magics, the package clause and the top-level units apart, leniently,
 // for the kernel, completion and the interpreter alike; Parse builds on it
-// for the interpreter. yaegi decides what
-// a source string is from its first token, so the pieces are handed to it
-// one kind at a time; every piece carries a //line directive so that errors
-// and panics name the line as the user sees it (line 1 is the cell's first
-// line, magics included).
+// for the interpreter. yaegi decides what a source string is from its
+// first token, so the pieces are handed to it one kind at a time; every
+// piece carries a //line directive so that errors and panics name the line
+// as the user sees it (line 1 is the cell's first line, magics included).
 package cell
 
 import (
