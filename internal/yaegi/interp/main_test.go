@@ -2,6 +2,8 @@ package interp_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -93,5 +95,25 @@ func main() { defer func() { fmt.Println("recovered", recover()) }(); os.Exit(4)
 				t.Errorf("output %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestNoMainEvalPath(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "main.go")
+	if err := os.WriteFile(file, []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"main\") }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		noMain bool
+		want   string
+	}{{false, "main\n"}, {true, ""}} {
+		var out strings.Builder
+		i := interp.New(interp.Options{Stdout: &out, NoMain: tc.noMain})
+		if err := i.Use(stdlib.Symbols); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := i.EvalPath(file); err != nil || out.String() != tc.want {
+			t.Errorf("NoMain %v: output %q, %v; want %q", tc.noMain, out.String(), err, tc.want)
+		}
 	}
 }
