@@ -355,3 +355,33 @@ func TestFailedMainKeepsDefinitions(t *testing.T) {
 		t.Errorf("got %q, %v; want 7", got, err)
 	}
 }
+
+// TestProgramEndsItsGoroutines: as in Go, the goroutines a program's main
+// started end when main returns, panics or exits: nothing they would
+// print reaches later cells, and none is left running.
+func TestProgramEndsItsGoroutines(t *testing.T) {
+	for _, end := range []string{"", "panic(\"end\")", "os.Exit(1)"} {
+		t.Run("main ending with "+end, func(t *testing.T) {
+			prog := "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n)\n\nvar _ = os.Exit\n\n" +
+				"func main() {\n\tstarted := make(chan bool)\n\tgo func() {\n\t\tclose(started)\n\t\tfor {\n\t\t\tfmt.Print(\".\")\n\t\t\ttime.Sleep(time.Millisecond)\n\t\t}\n\t}()\n" +
+				"\tgo func() { select {} }()\n\t<-started\n\t" + end + "\n}\n"
+			s, out, _, _ := newSession(t)
+			_, err := s.Run(context.Background(), Cell{ID: 1, Count: 1, Code: prog})
+			if (err != nil) != (end != "") {
+				t.Fatalf("err = %v", err)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for len(s.Live()) > 0 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if live := s.Live(); len(live) > 0 {
+				t.Fatalf("goroutines still running after main ended: %+v", live)
+			}
+			ended := out.String()
+			time.Sleep(50 * time.Millisecond)
+			if got := out.String(); got != ended {
+				t.Errorf("output went on after main ended: %q, then %q", ended, got)
+			}
+		})
+	}
+}

@@ -340,8 +340,15 @@ func (s *Session) runChunks(ctx context.Context, c *cell.Cell) (Result, error) {
 func (s *Session) runMain(ctx context.Context, c *cell.Cell) error {
 	for _, d := range c.Defs {
 		if d.Kind == cell.KindFunc && d.Names[0] == "main" {
+			// A program ends when main returns, panics or exits, and the
+			// goroutines it started end with it: main runs under a
+			// context of its own, whose run then stops.
+			mctx, cancel := context.WithCancel(ctx)
+			defer cancel()
 			src := fmt.Sprintf("%s\n//line %s:%d:1\nmain()", flowMark, cell.FileName, d.Line)
-			if _, err := s.in.EvalWithContext(ctx, src); err != nil {
+			_, err := s.in.EvalWithContext(mctx, src)
+			s.in.EndRun(mctx)
+			if err != nil {
 				return s.failure(ctx, err)
 			}
 		}

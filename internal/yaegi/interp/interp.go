@@ -691,6 +691,18 @@ func (interp *Interpreter) stop(r *runState, evaluated <-chan struct{}) {
 	interp.mutex.Unlock()
 }
 
+// juggler: EndRun stops the code of the run that evaluations under ctx
+// share, once they have returned: the goroutines they started stop at
+// their next step, as a Go program's goroutines end when its main
+// returns. Without a stoppable ctx, or after another run began, it does
+// nothing.
+func (interp *Interpreter) EndRun(ctx context.Context) {
+	key := ctx.Done()
+	if r := interp.rs.Load(); key != nil && r.key == key {
+		interp.stop(r, nil)
+	}
+}
+
 // juggler: unwindWait bounds the wait for a stopped evaluation to return. A
 // stopped evaluation stuck in a call the interpreter cannot interrupt (a
 // second Lock of a mutex) never returns, and must not hold up the next.

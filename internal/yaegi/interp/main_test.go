@@ -1,12 +1,15 @@
 package interp_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -115,5 +118,38 @@ func TestNoMainEvalPath(t *testing.T) {
 		if _, err := i.EvalPath(file); err != nil || out.String() != tc.want {
 			t.Errorf("NoMain %v: output %q, %v; want %q", tc.noMain, out.String(), err, tc.want)
 		}
+	}
+}
+
+func TestEndRun(t *testing.T) {
+	var ticks atomic.Int64
+	i := interp.New(interp.Options{})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Use(interp.Exports{"host/host": {"Tick": reflect.ValueOf(func() { ticks.Add(1) })}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval(`import ("host"; "time")`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := i.EvalWithContext(ctx, "go func() { for { host.Tick(); time.Sleep(time.Millisecond) } }()"); err != nil {
+		t.Fatal(err)
+	}
+	for ticks.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	i.EndRun(ctx)
+	time.Sleep(20 * time.Millisecond) // the goroutine's last step
+	n := ticks.Load()
+	time.Sleep(50 * time.Millisecond)
+	if m := ticks.Load(); m != n {
+		t.Errorf("the goroutine went on after EndRun: %d ticks, then %d", n, m)
+	}
+	// Later evaluations run in a run of their own.
+	if v, err := i.Eval("1 + 1"); err != nil || v.Interface() != 2 {
+		t.Errorf("after EndRun: %v, %v", v, err)
 	}
 }
