@@ -303,6 +303,9 @@ func checkPackage(cs *Source, i int) error {
 	if i > 0 {
 		return &Error{Line: line, Col: col, Msg: "a package clause must come first in the cell"}
 	}
+	if cs.Package.Name == "" {
+		return &Error{Line: line, Col: col, Msg: "package clause without a package name"}
+	}
 	if cs.Package.Name != "main" {
 		return &Error{Line: line, Col: col, Msg: fmt.Sprintf("package %s: cells are package main; write package main, or leave the package clause out", cs.Package.Name)}
 	}

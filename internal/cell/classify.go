@@ -19,7 +19,8 @@ type Source struct {
 	// Go code, at the cell's own byte offsets, lines and columns.
 	Text   string
 	Magics []Magic
-	// Package is the package clause the cell starts with, or nil.
+	// Package is the package clause the cell starts with, or nil. Its
+	// Name is "" when the clause has none.
 	Package *Clause
 	// Units are the top-level pieces of the Go code, in order.
 	Units []Unit
@@ -72,13 +73,12 @@ func Classify(code string) *Source {
 	src.Units, src.Errs = splitUnits(src.Text, false)
 	if len(src.Units) > 0 && src.Units[0].Kind == UnitPackage {
 		u := src.Units[0]
-		toks := strings.Fields(src.Text[u.Start:u.End])
 		line, col := position(src.Text, u.Start)
-		cl := &Clause{Line: line, Col: col}
-		if len(toks) > 1 {
-			cl.Name = toks[1]
+		src.Package = &Clause{Line: line, Col: col}
+		f, _ := parser.ParseFile(token.NewFileSet(), "", src.Text[u.Start:u.End], parser.PackageClauseOnly)
+		if f != nil && f.Name != nil && f.Name.Name != "_" {
+			src.Package.Name = f.Name.Name
 		}
-		src.Package = cl
 	}
 	return src
 }

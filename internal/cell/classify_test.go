@@ -87,6 +87,8 @@ func TestPackageClause(t *testing.T) {
 		{"%help\n// A program.\npackage main\nfunc f() {}", ""},
 		{"package geometry\n\nfunc f() {}", "line 1: package geometry: cells are package main"},
 		{"x := 1\npackage main", "line 2: a package clause must come first"},
+		{"package /* c */ main\nfunc f() {}", ""},
+		{"package\nfunc f() {}", "line 1: package clause without a package name"},
 	} {
 		c, err := Parse(tc.code)
 		switch {
