@@ -357,12 +357,13 @@ func TestFailedMainKeepsDefinitions(t *testing.T) {
 }
 
 // TestProgramEndsItsGoroutines: as in Go, the goroutines a program's main
-// started end when main returns, panics or exits: nothing they would
-// print reaches later cells, and none is left running.
+// and init functions started end when main returns, panics or exits:
+// nothing they would print reaches later cells, and none is left running.
 func TestProgramEndsItsGoroutines(t *testing.T) {
 	for _, end := range []string{"", "panic(\"end\")", "os.Exit(1)"} {
 		t.Run("main ending with "+end, func(t *testing.T) {
 			prog := "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n)\n\nvar _ = os.Exit\n\n" +
+				"func init() {\n\tgo func() {\n\t\tfor {\n\t\t\tfmt.Print(\"i\")\n\t\t\ttime.Sleep(time.Millisecond)\n\t\t}\n\t}()\n}\n\n" +
 				"func main() {\n\tstarted := make(chan bool)\n\tgo func() {\n\t\tclose(started)\n\t\tfor {\n\t\t\tfmt.Print(\".\")\n\t\t\ttime.Sleep(time.Millisecond)\n\t\t}\n\t}()\n" +
 				"\tgo func() { select {} }()\n\t<-started\n\t" + end + "\n}\n"
 			s, out, _, _ := newSession(t)

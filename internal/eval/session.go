@@ -341,13 +341,11 @@ func (s *Session) runMain(ctx context.Context, c *cell.Cell) error {
 	for _, d := range c.Defs {
 		if d.Kind == cell.KindFunc && d.Names[0] == "main" {
 			// A program ends when main returns, panics or exits, and the
-			// goroutines it started end with it: main runs under a
-			// context of its own, whose run then stops.
-			mctx, cancel := context.WithCancel(ctx)
-			defer cancel()
+			// goroutines it started end with it, and those its init
+			// functions started: the cell's run stops.
 			src := fmt.Sprintf("%s\n//line %s:%d:1\nmain()", flowMark, cell.FileName, d.Line)
-			_, err := s.in.EvalWithContext(mctx, src)
-			s.in.EndRun(mctx)
+			_, err := s.in.EvalWithContext(ctx, src)
+			s.in.EndRun(ctx)
 			if err != nil {
 				return s.failure(ctx, err)
 			}
