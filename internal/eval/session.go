@@ -525,7 +525,8 @@ func panicText(v any) string {
 		v = rv.Interface()
 	}
 	if e, ok := v.(interp.Exit); ok {
-		// in a goroutine: the program would end; the kernel keeps it
+		// os.Exit in a goroutine, which reportPanic shows (panicError
+		// handles the cell's own flow).
 		return fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.Code)
 	}
 	msg := fmt.Sprint(v)
