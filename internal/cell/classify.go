@@ -6,6 +6,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"strings"
+	"unicode/utf8"
 )
 
 // Source is a cell as written, classified: its magic lines, its package
@@ -15,8 +16,10 @@ import (
 // magic line is and where a unit ends, for the kernel's magics, for
 // completion and inspection, and for the interpreter.
 type Source struct {
-	// Text is the cell with every magic line overwritten by spaces: the
-	// Go code, at the cell's own byte offsets, lines and columns.
+	// Text is the cell with every magic line overwritten by spaces, and
+	// the carriage return of every CRLF line end too (Go drops those from
+	// raw strings and comments anyway): the Go code, at the cell's own
+	// byte offsets, lines and columns.
 	Text   string
 	Magics []Magic
 	// Package is the package clause the cell starts with, or nil. Its
@@ -70,6 +73,7 @@ type Unit struct {
 func Classify(code string) *Source {
 	src := &Source{}
 	src.Text, src.Magics = findMagics(code)
+	src.Text = strings.ReplaceAll(src.Text, "\r\n", " \n")
 	src.Units, src.Errs = splitUnits(src.Text, false)
 	if len(src.Units) > 0 && src.Units[0].Kind == UnitPackage {
 		u := src.Units[0]
@@ -187,9 +191,15 @@ func splitUnits(src string, salvage bool) ([]Unit, scanner.ErrorList) {
 		}
 		off := file.Offset(pos)
 		end := off + len(tokenText(tok, lit))
-		if tok == token.SEMICOLON && lit == "\n" {
+		switch {
+		case tok == token.SEMICOLON && lit == "\n":
 			end = off // inserted: it stands for no text
+		case tok == token.ILLEGAL:
+			// lit is the character read, U+FFFD for a bad byte
+			_, size := utf8.DecodeRuneInString(src[off:])
+			end = off + size
 		}
+		end = min(end, len(src))
 		if tok == token.COMMENT {
 			if !in {
 				if docStart < 0 || lineOf(off) > docEndLine+1 {

@@ -23,6 +23,7 @@ func TestClassifyMagics(t *testing.T) {
 		{"magic holding a backquote", "%time `x\ny := 1\n%help", []string{"1:%time `x", "3:%help"}},
 		{"modulo-assign at line start", "%= 3", []string{"1:%= 3"}},
 		{"after a cell of code", "for i := 0; i < 2; i++ {\n}\n%trace on", []string{"3:%trace on"}},
+		{"CRLF line ends", "%help\r\ns := `a\r\n%b`\r\n%time\r\n", []string{"1:%help", "4:%time"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,4 +120,33 @@ func TestInitAndMainSignatures(t *testing.T) {
 			t.Errorf("%q: err %v, want Go's", code, err)
 		}
 	}
+}
+
+// FuzzClassify: any text, as a front end sends it while the user types,
+// classifies without a panic, keeps its offsets, and its units lie in it
+// in order.
+func FuzzClassify(f *testing.F) {
+	for _, s := range []string{"%help\nx := 1", "s := `\n%d`\n%%trace", "package main\nfunc main() {", "/*\n%x", "%`\n`", "for i := 0; i <", "func (", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		s := Classify(code)
+		if len(s.Text) != len(code) {
+			t.Fatalf("Text has %d bytes, the cell %d", len(s.Text), len(code))
+		}
+		end := 0
+		for _, u := range s.Units {
+			if u.Doc > u.Start || u.Start > u.End || u.End > len(code) || u.Doc < end {
+				t.Fatalf("unit %+v out of order or out of the text (previous end %d)", u, end)
+			}
+			end = u.End
+		}
+		for _, m := range s.Magics {
+			if !s.MagicAt(m.Start) {
+				t.Fatalf("magic %+v not found at its start", m)
+			}
+		}
+		_ = Salvage(s.Text)
+		_, _ = Parse(code)
+	})
 }

@@ -243,7 +243,7 @@ func TestPastedPrograms(t *testing.T) {
 				// second run of its own. (These programs have no init.)
 				twice = want + want
 			}
-			for _, paste := range []string{prog, withoutPackage(prog)} {
+			for _, paste := range []string{prog, withoutPackage(prog), strings.ReplaceAll(prog, "\n", "\r\n")} {
 				s, out, _, _ := newSession(t)
 				start := time.Now()
 				_, err := s.Run(context.Background(), Cell{ID: 1, Count: 1, Code: paste})
