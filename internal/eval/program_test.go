@@ -365,7 +365,7 @@ func TestProgramEndsItsGoroutines(t *testing.T) {
 			prog := "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\t\"time\"\n)\n\nvar _ = os.Exit\n\n" +
 				"func init() {\n\tgo func() {\n\t\tfor {\n\t\t\tfmt.Print(\"i\")\n\t\t\ttime.Sleep(time.Millisecond)\n\t\t}\n\t}()\n}\n\n" +
 				"func main() {\n\tstarted := make(chan bool)\n\tgo func() {\n\t\tclose(started)\n\t\tfor {\n\t\t\tfmt.Print(\".\")\n\t\t\ttime.Sleep(time.Millisecond)\n\t\t}\n\t}()\n" +
-				"\tgo func() { select {} }()\n\t<-started\n\t" + end + "\n}\n"
+				"\tgo func() { select {} }()\n\tgo time.Sleep(time.Hour)\n\t<-started\n\t" + end + "\n}\n"
 			s, out, _, _ := newSession(t)
 			_, err := s.Run(context.Background(), Cell{ID: 1, Count: 1, Code: prog})
 			if (err != nil) != (end != "") {

@@ -112,13 +112,7 @@ func (s *Session) sleep(d time.Duration) {
 // a cancelled evaluation at once, and the next cell must not run beside the
 // old one, which races inside the interpreter.
 func (s *Session) settle() {
-	s.stopMu.Lock()
-	cell := s.goroutines.cell.Load()
-	if c, ok := s.stops[cell]; ok {
-		close(c)
-		delete(s.stops, cell)
-	}
-	s.stopMu.Unlock()
+	s.wake()
 	deadline := time.Now().Add(settleWait)
 	for {
 		var flows []int64
@@ -139,6 +133,18 @@ func (s *Session) settle() {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// wake ends the sleeps of the running cell's goroutines: the cell was
+// stopped, or the program it ran ended.
+func (s *Session) wake() {
+	s.stopMu.Lock()
+	defer s.stopMu.Unlock()
+	cell := s.goroutines.cell.Load()
+	if c, ok := s.stops[cell]; ok {
+		close(c)
+		delete(s.stops, cell)
 	}
 }
 
@@ -346,6 +352,7 @@ func (s *Session) runMain(ctx context.Context, c *cell.Cell) error {
 			src := fmt.Sprintf("%s\n//line %s:%d:1\nmain()", flowMark, cell.FileName, d.Line)
 			_, err := s.in.EvalWithContext(ctx, src)
 			s.in.EndRun(ctx)
+			s.wake()
 			if err != nil {
 				return s.failure(ctx, err)
 			}
