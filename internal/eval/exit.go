@@ -13,15 +13,29 @@ import (
 // errExitOK is a cell that called os.Exit(0): it ended, successfully.
 var errExitOK = errors.New("os.Exit(0)")
 
-// exit is os.Exit for cells: it ends the cell as os.Exit ends a program,
-// running no deferred call, and keeps the worker.
-func exit(code int) { panic(interp.Exit{Code: code}) }
+// exitError is what a cell that called os.Exit(code) ends in.
+func exitError(code int, frames []string) error {
+	if code == 0 {
+		return errExitOK
+	}
+	msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", code)
+	return &Error{Name: "Exit", Value: msg, Traceback: append([]string{"Exit: " + msg}, frames...)}
+}
+
+// exit is os.Exit for cells: it ends the code that calls it as os.Exit
+// ends a program, running no deferred call, and keeps the worker. Called
+// in a goroutine of the running cell, it ends the whole cell, as os.Exit
+// in a goroutine ends a Go program.
+func (s *Session) exit(code int) {
+	s.goroutines.exitCell(code)
+	panic(interp.Exit{Code: code})
+}
 
 // fatalSymbols are package log's Fatal functions for cells: they log
 // through the cells' standard logger (so SetFlags, SetPrefix and
 // SetOutput apply), then exit as os.Exit(1). unrestricted.Symbols holds
 // the real ones, which would end the worker.
-func fatalSymbols(in *interp.Interpreter) (interp.Exports, error) {
+func fatalSymbols(in *interp.Interpreter, exit func(int)) (interp.Exports, error) {
 	output, ok := in.Symbols("log")["log"]["Output"].Interface().(func(int, string) error)
 	if !ok {
 		return nil, fmt.Errorf("eval: package log has no Output function")

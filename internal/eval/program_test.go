@@ -147,6 +147,24 @@ func main() {
 	log.Fatal(errors.New("bad"))
 }
 `,
+	"os.Exit in a goroutine": `package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+func main() {
+	defer fmt.Println("deferred: Go does not run this")
+	go func() {
+		fmt.Println("exiting")
+		os.Exit(4)
+	}()
+	time.Sleep(3 * time.Second)
+	fmt.Println("not reached")
+}
+`,
 	"goroutines": `package main
 
 import (

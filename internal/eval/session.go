@@ -209,14 +209,14 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"Go":   reflect.ValueOf(s.goroutines.start),
 			"Flow": reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
 		},
-		"os/os":     {"Exit": reflect.ValueOf(exit)},
+		"os/os":     {"Exit": reflect.ValueOf(s.exit)},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
 	}} {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
 		}
 	}
-	fatal, err := fatalSymbols(in)
+	fatal, err := fatalSymbols(in, s.exit)
 	if err == nil {
 		err = in.Use(fatal)
 	}
@@ -264,6 +264,8 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 	s.goroutines.count.Store(int64(in.Count))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	s.goroutines.running(cancel)
+	defer s.goroutines.running(nil)
 	// Most cells end long before a deadlock could be told from a pause, so
 	// the watch starts only once the cell has run a while.
 	watch := time.AfterFunc(watchAfter, func() { s.watch(ctx, cancel) })
@@ -495,6 +497,9 @@ func (s *Session) failure(ctx context.Context, err error) error {
 	if errors.As(context.Cause(ctx), &dead) {
 		return dead
 	}
+	if errors.Is(context.Cause(ctx), errExitOK) {
+		return errExitOK
+	}
 	if ctx.Err() != nil {
 		return &Error{Name: "Interrupted", Value: "the cell was interrupted"}
 	}
@@ -558,11 +563,7 @@ func (s *Session) panicError(p interp.Panic) error {
 	}
 	frames := s.stderr.take()
 	if e, ok := v.(interp.Exit); ok {
-		if e.Code == 0 {
-			return errExitOK
-		}
-		msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.Code)
-		return &Error{Name: "Exit", Value: msg, Traceback: append([]string{"Exit: " + msg}, frames...)}
+		return exitError(e.Code, frames)
 	}
 	msg := panicText(v)
 	tb := append([]string{"panic: " + msg}, frames...)

@@ -149,6 +149,9 @@ func (f *frame) setRunState(r *runState) { f.rs.Store(r) }
 // every earlier one too; a notebook must stop only the cell interrupted.
 type runState struct {
 	stopped atomic.Bool
+	// juggler: exiting is set when the run stopped for an Exit: its
+	// functions unwind without running their deferred calls.
+	exiting atomic.Bool
 	// done is closed on stop: it wakes the run's channel operations.
 	done chan struct{}
 	// key is the Done channel of the run's context, nil for a run no
@@ -590,7 +593,7 @@ func (interp *Interpreter) EvalPathWithContext(ctx context.Context, path string)
 
 	select {
 	case <-ctx.Done():
-		interp.stop(r, done)
+		interp.stopFor(ctx, r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}
@@ -651,7 +654,7 @@ func (interp *Interpreter) EvalWithContext(ctx context.Context, src string) (ref
 
 	select {
 	case <-ctx.Done():
-		interp.stop(r, done)
+		interp.stopFor(ctx, r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}
@@ -689,6 +692,17 @@ func (interp *Interpreter) stop(r *runState, evaluated <-chan struct{}) {
 	interp.mutex.Lock()
 	interp.unwinding = evaluated
 	interp.mutex.Unlock()
+}
+
+// juggler: stopFor stops run r because ctx is done. When ctx's cause is
+// an Exit (os.Exit in a goroutine ends the whole program), the run's
+// functions unwind without running their deferred calls.
+func (interp *Interpreter) stopFor(ctx context.Context, r *runState, evaluated <-chan struct{}) {
+	var e Exit
+	if errors.As(context.Cause(ctx), &e) {
+		r.exiting.Store(true)
+	}
+	interp.stop(r, evaluated)
 }
 
 // juggler: EndRun stops the code of the run that evaluations under ctx

@@ -153,3 +153,31 @@ func TestEndRun(t *testing.T) {
 		t.Errorf("after EndRun: %v, %v", v, err)
 	}
 }
+
+// TestExitCause: a run stopped by a context whose cause is an Exit (os.Exit
+// called in a goroutine) unwinds without running deferred calls; stopped
+// for another cause (an interrupt), it runs them.
+func TestExitCause(t *testing.T) {
+	for _, tc := range []struct {
+		cause error
+		want  int64
+	}{{errors.New("interrupted"), 1}, {interp.Exit{Code: 1}, 0}} {
+		var deferred atomic.Int64
+		i := interp.New(interp.Options{})
+		if err := i.Use(interp.Exports{"host/host": {"Deferred": reflect.ValueOf(func() { deferred.Add(1) })}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := i.Eval(`import "host"`); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancelCause(context.Background())
+		time.AfterFunc(50*time.Millisecond, func() { cancel(tc.cause) })
+		if _, err := i.EvalWithContext(ctx, "func() { defer host.Deferred(); for {} }()"); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		time.Sleep(50 * time.Millisecond) // the stopped code unwinds
+		if got := deferred.Load(); got != tc.want {
+			t.Errorf("cause %v: %d deferred calls ran, want %d", tc.cause, got, tc.want)
+		}
+	}
+}

@@ -215,7 +215,7 @@ func (interp *Interpreter) ExecuteWithContext(ctx context.Context, p *Program) (
 
 	select {
 	case <-ctx.Done():
-		interp.stop(r, done)
+		interp.stopFor(ctx, r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}

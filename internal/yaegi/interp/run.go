@@ -208,6 +208,8 @@ func panicFunc(s *scope) string {
 // process makes os.Exit panic with it.
 type Exit struct{ Code int }
 
+func (e Exit) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
 func runCfg(n *node, f *frame, funcNode, callNode *node) {
 	var exec bltn
 	defer func() {
@@ -223,6 +225,9 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 		if _, ok := rec.(Exit); ok {
 			// juggler: os.Exit runs no deferred calls.
 			panic(rec)
+		}
+		if rec == nil && f.runState().exiting.Load() {
+			return // juggler: nor when it stopped this run
 		}
 		// juggler: the deferred calls run without the frame's lock. A
 		// closure made in this frame takes it when it returns (getFunc),
