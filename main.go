@@ -44,6 +44,9 @@ func main() {
 		// Programs that cells start must not inherit the protocol pipes.
 		syscall.CloseOnExec(3)
 		syscall.CloseOnExec(4)
+		// Cells see the command line of a program run with no
+		// arguments, in os.Args and through flag.Parse.
+		os.Args = os.Args[:1]
 		err = worker.Serve(worker.Options{
 			Requests: os.NewFile(3, "requests"),
 			Events:   os.NewFile(4, "events"),

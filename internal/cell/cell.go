@@ -2,12 +2,15 @@
 // into the pieces an interpreter can run in order.
 //
 // A cell may mix top-level declarations (import, const, var, type, func,
-// methods) and statements in any order, may start with magic lines (`%...`),
-// and its last expression statement is the cell's value. yaegi decides what
-// a source string is from its first token, so the pieces are handed to it
-// one kind at a time; every piece carries a //line directive so that errors
-// and panics name the line as the user sees it (line 1 is the cell's first
-// line, magics included).
+// methods) and statements in any order, may hold magic lines (`%...`), may
+// be a whole Go file (`package main` and all), and its last expression
+// statement is the cell's value. Classify is the one place that tells
+// magics, the package clause and the top-level units apart, leniently,
+// for the kernel, completion and the interpreter alike; Parse builds on it
+// for the interpreter. yaegi decides what a source string is from its
+// first token, so the pieces are handed to it one kind at a time; every
+// piece carries a //line directive so that errors and panics name the line
+// as the user sees it (line 1 is the cell's first line, magics included).
 package cell
 
 import (
@@ -52,10 +55,14 @@ type Import struct {
 	Line int
 }
 
-// Magic is a line starting with %.
+// Magic is a magic line: its first non-blank character is %, and it lies
+// inside no raw string or comment.
 type Magic struct {
 	Line int
-	Text string
+	Text string // the line, trimmed
+	// Start and End are the byte offsets of the line in the cell,
+	// without its newline.
+	Start, End int
 }
 
 // Cell is a parsed cell.
@@ -99,6 +106,8 @@ type Def struct {
 	Src string
 	// Refs are the identifiers it uses: the names it depends on.
 	Refs []string
+	// Line is the cell line it starts on.
+	Line int
 }
 
 // DefKind is the kind of a Def.
@@ -161,10 +170,27 @@ func ParseWith(code string, o Options) (*Cell, error) {
 		}
 		return o.Defined != nil && o.Defined(name)
 	}
-	src := blankMagics(code, c)
-	pieces, err := split(src)
-	if err != nil {
-		return nil, err
+	cs := Classify(code)
+	c.Magics = cs.Magics
+	if len(cs.Errs) > 0 {
+		return nil, syntaxError(cs.Errs)
+	}
+	src := cs.Text
+	pieces := make([]piece, 0, len(cs.Units))
+	for i, u := range cs.Units {
+		switch u.Kind {
+		case UnitPackage:
+			if err := checkPackage(cs, i); err != nil {
+				return nil, err
+			}
+			continue
+		case UnitImport:
+			pieces = append(pieces, piece{kind: Decl, start: u.Start, end: u.End, isImport: true})
+		case UnitDecl:
+			pieces = append(pieces, piece{kind: Decl, start: u.Start, end: u.End})
+		default:
+			pieces = append(pieces, piece{kind: Stmt, start: u.Start, end: u.End})
+		}
 	}
 	fset := token.NewFileSet()
 	declared := map[string]bool{}
@@ -225,7 +251,9 @@ func ParseWith(code string, o Options) (*Cell, error) {
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
 		if declFile != nil {
 			for _, d := range declFile.Decls {
-				c.addDecl(d, r)
+				if err := c.addDecl(d, r); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if p.kind == Stmt && lastPiece.start == p.start && lastExpr != nil {
@@ -266,111 +294,22 @@ func ParseWith(code string, o Options) (*Cell, error) {
 	return c, nil
 }
 
-// blankMagics records magic lines and replaces them by empty lines, so that
-// every other line keeps its number.
-func blankMagics(code string, c *Cell) string {
-	lines := strings.Split(code, "\n")
-	for i, l := range lines {
-		if strings.HasPrefix(strings.TrimSpace(l), "%") {
-			c.Magics = append(c.Magics, Magic{Line: i + 1, Text: strings.TrimSpace(l)})
-			lines[i] = ""
-		}
+// checkPackage accepts the package clause that is unit i of the cell: a
+// cell may be a whole Go file, of package main, the package cells are
+// part of.
+func checkPackage(cs *Source, i int) error {
+	u := cs.Units[i]
+	line, col := position(cs.Text, u.Start)
+	if i > 0 {
+		return &Error{Line: line, Col: col, Msg: "a package clause must come first in the cell"}
 	}
-	return strings.Join(lines, "\n")
-}
-
-// split finds the cell's top-level pieces with the scanner: a piece ends at
-// a semicolon (written or automatic) outside any bracket.
-func split(src string) ([]piece, error) {
-	fset := token.NewFileSet()
-	file := fset.AddFile(FileName, -1, len(src))
-	var errs scanner.ErrorList
-	var s scanner.Scanner
-	s.Init(file, []byte(src), func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
-
-	var pieces []piece
-	depth := 0
-	// header is set between if/for/switch and the block's brace, where
-	// semicolons separate clauses, not statements.
-	header := false
-	start := -1
-	var first, second token.Token
-	end := 0
-	flush := func() {
-		if start < 0 {
-			return
-		}
-		p := piece{kind: Stmt, start: start, end: end}
-		switch first {
-		case token.IMPORT:
-			p.kind, p.isImport = Decl, true
-		case token.CONST, token.VAR, token.TYPE:
-			p.kind = Decl
-		case token.FUNC:
-			// `func name(` is a declaration; `func (` is a method or a
-			// function literal, which only the parser can tell apart.
-			if second == token.IDENT || isMethod(src[start:end]) {
-				p.kind = Decl
-			}
-		}
-		pieces = append(pieces, p)
-		start = -1
+	if cs.Package.Name == "" {
+		return &Error{Line: line, Col: col, Msg: "package clause without a package name"}
 	}
-	for {
-		pos, tok, lit := s.Scan()
-		if tok == token.EOF {
-			break
-		}
-		off := file.Offset(pos)
-		if tok == token.SEMICOLON && depth == 0 && !(header && lit == ";") {
-			header = false
-			flush()
-			continue
-		}
-		if depth == 0 {
-			switch tok {
-			case token.IF, token.FOR, token.SWITCH:
-				header = true
-			case token.LBRACE:
-				header = false
-			}
-		}
-		if start < 0 {
-			start, first, second = off, tok, token.ILLEGAL
-		} else if second == token.ILLEGAL {
-			second = tok
-		}
-		switch tok {
-		case token.LPAREN, token.LBRACE, token.LBRACK:
-			depth++
-		case token.RPAREN, token.RBRACE, token.RBRACK:
-			if depth > 0 {
-				depth--
-			}
-		}
-		end = off + len(tokenText(tok, lit))
+	if cs.Package.Name != "main" {
+		return &Error{Line: line, Col: col, Msg: fmt.Sprintf("package %s: cells are package main; write package main, or leave the package clause out", cs.Package.Name)}
 	}
-	flush()
-	if errs.Len() > 0 {
-		return nil, syntaxError(errs)
-	}
-	return pieces, nil
-}
-
-func tokenText(tok token.Token, lit string) string {
-	if lit != "" {
-		return lit
-	}
-	return tok.String()
-}
-
-func isMethod(text string) bool {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+text, 0)
-	if err != nil || len(f.Decls) != 1 {
-		return false
-	}
-	fd, ok := f.Decls[0].(*ast.FuncDecl)
-	return ok && fd.Recv != nil
+	return nil
 }
 
 // group joins consecutive pieces of one kind into chunks.
@@ -436,7 +375,7 @@ func declNames(d ast.Decl) []string {
 	var names []string
 	switch d := d.(type) {
 	case *ast.FuncDecl:
-		if d.Recv == nil {
+		if d.Recv == nil && d.Name.Name != "init" { // init declares no name
 			names = append(names, d.Name.Name)
 		}
 	case *ast.GenDecl:
@@ -517,18 +456,28 @@ func collect(n ast.Node, declared map[string]bool, uses map[string]map[string]bo
 	})
 }
 
-// addDecl records one declaration of a declaration piece.
-func (c *Cell) addDecl(d ast.Decl, r *rewriter) {
+// addDecl records one declaration of a declaration piece. It refuses an
+// init or main with parameters or results, as Go does.
+func (c *Cell) addDecl(d ast.Decl, r *rewriter) error {
 	pos := r.fset.Position(d.Pos())
 	src := directive(pos.Line, pos.Column) + r.text(d)
 	switch d := d.(type) {
 	case *ast.FuncDecl:
 		if d.Recv == nil {
-			c.Defs = append(c.Defs, Def{Names: []string{d.Name.Name}, Kind: KindFunc, Src: src, Refs: refs(d)})
-			return
+			if n := d.Name.Name; (n == "init" || n == "main") && (d.Type.TypeParams.NumFields() > 0 || d.Type.Params.NumFields() > 0 || d.Type.Results.NumFields() > 0) {
+				at := r.fset.Position(d.Name.Pos())
+				return &Error{Line: at.Line, Col: at.Column, Msg: "func " + n + " must have no arguments and no return values"}
+			}
+			if d.Name.Name == "init" {
+				// An init function runs once, with its cell; nothing
+				// can refer to it, so there is nothing to keep.
+				return nil
+			}
+			c.Defs = append(c.Defs, Def{Names: []string{d.Name.Name}, Kind: KindFunc, Src: src, Refs: refs(d), Line: pos.Line})
+			return nil
 		}
 		if t := receiverType(d.Recv); t != "" {
-			c.Defs = append(c.Defs, Def{Names: []string{t + "." + d.Name.Name}, Kind: KindMethod, Src: src, Refs: refs(d)})
+			c.Defs = append(c.Defs, Def{Names: []string{t + "." + d.Name.Name}, Kind: KindMethod, Src: src, Refs: refs(d), Line: pos.Line})
 		}
 	case *ast.GenDecl:
 		switch d.Tok {
@@ -541,9 +490,10 @@ func (c *Cell) addDecl(d ast.Decl, r *rewriter) {
 			if d.Tok == token.TYPE {
 				kind = KindType
 			}
-			c.Defs = append(c.Defs, Def{Names: declNames(d), Kind: kind, Src: src, Refs: refs(d)})
+			c.Defs = append(c.Defs, Def{Names: declNames(d), Kind: kind, Src: src, Refs: refs(d), Line: pos.Line})
 		}
 	}
+	return nil
 }
 
 // receiverType is the base type name of a method's receiver: T for

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/juggler-kernel/juggler/internal/leaks"
 	"github.com/juggler-kernel/juggler/internal/tracer"
+	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
 )
 
 // Goroutine is one goroutine a cell started with a go statement.
@@ -50,6 +52,36 @@ type goroutines struct {
 	byGoID map[int64]int64
 	// perCell counts the live goroutines of each cell.
 	perCell map[int64]int
+	// cancel cancels the cell running now; nil between cells.
+	cancel context.CancelCauseFunc
+	// exited holds the runtime IDs of goroutines whose os.Exit ended
+	// their cell, which reports it: the goroutine's end is no panic.
+	exited map[int64]bool
+}
+
+// running records the cancel func of the cell that starts running, or nil
+// when it has ended.
+func (g *goroutines) running(cancel context.CancelCauseFunc) {
+	g.mu.Lock()
+	g.cancel = cancel
+	g.mu.Unlock()
+}
+
+// exitCell ends the running cell with os.Exit(code) when a goroutine of
+// that cell calls it.
+func (g *goroutines) exitCell(code int) {
+	id := tracer.GoID()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if cell, ok := g.byGoID[id]; ok && cell == g.cell.Load() && g.cancel != nil {
+		if g.exited == nil {
+			g.exited = map[int64]bool{}
+		}
+		g.exited[id] = true
+		// The Exit in the cause tells the interpreter to unwind the
+		// cell's code without running deferred calls.
+		g.cancel(errors.Join(exitError(code, nil), interp.Exit{Code: code}))
+	}
 }
 
 // callerCell returns the cell the calling goroutine belongs to: the cell
@@ -100,12 +132,14 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 			g.mu.Lock()
 			delete(g.live, gr.ID)
 			delete(g.byGoID, id)
+			quiet := g.exited[id]
+			delete(g.exited, id)
 			if g.perCell[cell]--; g.perCell[cell] == 0 {
 				delete(g.perCell, cell)
 			}
 			g.mu.Unlock()
 			tracer.Forget(id)
-			if r != nil {
+			if r != nil && !quiet {
 				reportPanic(g.stderr, fmt.Sprintf("goroutine started at line %d", line), r, g.trace.take())
 			}
 		}()

@@ -113,13 +113,7 @@ func (s *Session) sleep(d time.Duration) {
 // a cancelled evaluation at once, and the next cell must not run beside the
 // old one, which races inside the interpreter.
 func (s *Session) settle() {
-	s.stopMu.Lock()
-	cell := s.goroutines.cell.Load()
-	if c, ok := s.stops[cell]; ok {
-		close(c)
-		delete(s.stops, cell)
-	}
-	s.stopMu.Unlock()
+	s.wake()
 	deadline := time.Now().Add(settleWait)
 	for {
 		var flows []int64
@@ -143,6 +137,18 @@ func (s *Session) settle() {
 	}
 }
 
+// wake ends the sleeps of the running cell's goroutines: the cell was
+// stopped, or the program it ran ended.
+func (s *Session) wake() {
+	s.stopMu.Lock()
+	defer s.stopMu.Unlock()
+	cell := s.goroutines.cell.Load()
+	if c, ok := s.stops[cell]; ok {
+		close(c)
+		delete(s.stops, cell)
+	}
+}
+
 // settleWait bounds settle: code stuck in a host call that nothing will
 // end (a second Lock of a mutex) is left behind.
 const settleWait = 500 * time.Millisecond
@@ -156,18 +162,9 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
-// exitPanic is what os.Exit panics with, so a cell cannot end the worker.
-type exitPanic struct{ code int }
-
 // New starts an interpreter with the standard library, the display package
 // and the kernel's helpers.
 func New(o Options) (*Session, error) {
-	// yaegi reads this once in New: it lets os.Stdin, os.Stdout and
-	// os.Stderr inside cells be the kernel's reader and writers, which is
-	// how reads of os.Stdin reach the front end.
-	if err := os.Setenv("YAEGI_SPECIAL_STDIO", "1"); err != nil {
-		return nil, fmt.Errorf("eval: %w", err)
-	}
 	tw := &traceWriter{w: o.Stderr}
 	s := &Session{opts: o, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}, perCell: map[int64]int{}}
@@ -190,7 +187,17 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		Stderr:       s.stderr,
 		Stdin:        s.opts.Stdin,
 		Unrestricted: true,
-		Env:          os.Environ(),
+		// os.Stdin, os.Stdout and os.Stderr inside cells are the kernel's
+		// reader and writers: that is how reads of os.Stdin reach the
+		// front end. An option, not YAEGI_SPECIAL_STDIO, which cells
+		// would see in their environment.
+		SpecialStdio: true,
+		// A cell sees the command line of a program run with no
+		// arguments, not the worker's.
+		Args: []string{os.Args[0]},
+		// A cell's func main runs when its cell ends (runMain), not at
+		// the end of every later evaluation or of a rebuild.
+		NoMain: true,
 		// A cell's final value of its own type shows as its HTML, its
 		// String and so on.
 		ResultInterfaces: richTypes(),
@@ -204,12 +211,19 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 			"Go":   reflect.ValueOf(s.goroutines.start),
 			"Flow": reflect.ValueOf(func() { tracer.LabelCellFlow(s.goroutines.cell.Load()) }),
 		},
-		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
+		"os/os":     {"Exit": reflect.ValueOf(s.exit)},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
 	}} {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
 		}
+	}
+	fatal, err := fatalSymbols(in, s.exit)
+	if err == nil {
+		err = in.Use(fatal)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("eval: load symbols: %w", err)
 	}
 	if _, err := in.Eval(fmt.Sprintf("import %s %q", runtimeName, runtimePath)); err != nil {
 		return nil, fmt.Errorf("eval: import runtime helpers: %w", err)
@@ -252,6 +266,8 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 	s.goroutines.count.Store(int64(in.Count))
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	s.goroutines.running(cancel)
+	defer s.goroutines.running(nil)
 	// Most cells end long before a deadlock could be told from a pause, so
 	// the watch starts only once the cell has run a while.
 	watch := time.AfterFunc(watchAfter, func() { s.watch(ctx, cancel) })
@@ -268,6 +284,14 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 		rebuilt = s.rebuild(ctx, s.store.merge(c), c.Vars) == nil
 	}
 	res, err := s.runChunks(ctx, c)
+	ran := err == nil // every piece of the cell ran
+	if ran {
+		err = s.runMain(ctx, c)
+	}
+	if errors.Is(err, errExitOK) {
+		// The program ended successfully: so does the cell.
+		res, err = Result{}, nil
+	}
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Name == "CompileError" && len(c.Defines) > 0 {
@@ -276,7 +300,9 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 			if rerr := s.rebuild(ctx, s.store, nil); rerr != nil {
 				s.notes = append(s.notes, fmt.Sprintf("the session could not be put back as it was before this cell: %v", rerr))
 			}
-		} else if rebuilt {
+		} else if rebuilt || ran {
+			// The interpreter holds what the cell defined: a failed
+			// main does not undo its declarations.
 			s.store = s.store.merge(c)
 		}
 		return Result{}, err
@@ -316,6 +342,27 @@ func (s *Session) runChunks(ctx context.Context, c *cell.Cell) (Result, error) {
 		return Result{}, nil
 	}
 	return s.runLast(ctx, before, c)
+}
+
+// runMain runs the cell's func main, if it declares one, once, as the
+// program it was pasted from would: at its end, after its init functions
+// (which the interpreter runs when it compiles them).
+func (s *Session) runMain(ctx context.Context, c *cell.Cell) error {
+	for _, d := range c.Defs {
+		if d.Kind == cell.KindFunc && d.Names[0] == "main" {
+			// A program ends when main returns, panics or exits, and the
+			// goroutines it started end with it, and those its init
+			// functions started: the cell's run stops.
+			src := fmt.Sprintf("%s\n//line %s:%d:1\nmain()", flowMark, cell.FileName, d.Line)
+			_, err := s.in.EvalWithContext(ctx, src)
+			s.in.EndRun(ctx)
+			s.wake()
+			if err != nil {
+				return s.failure(ctx, err)
+			}
+		}
+	}
+	return nil
 }
 
 // runLast evaluates the statements before the cell's final expression and
@@ -456,6 +503,9 @@ func (s *Session) failure(ctx context.Context, err error) error {
 	if errors.As(context.Cause(ctx), &dead) {
 		return dead
 	}
+	if errors.Is(context.Cause(ctx), errExitOK) {
+		return errExitOK
+	}
 	if ctx.Err() != nil {
 		return &Error{Name: "Interrupted", Value: "the cell was interrupted"}
 	}
@@ -492,6 +542,11 @@ func panicText(v any) string {
 	if rv, ok := v.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
 		v = rv.Interface()
 	}
+	if e, ok := v.(interp.Exit); ok {
+		// os.Exit in a goroutine, which reportPanic shows (panicError
+		// handles the cell's own flow).
+		return fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.Code)
+	}
 	msg := fmt.Sprint(v)
 	if err, ok := v.(error); ok {
 		msg = err.Error()
@@ -513,9 +568,8 @@ func (s *Session) panicError(p interp.Panic) error {
 		v = rv.Interface()
 	}
 	frames := s.stderr.take()
-	if e, ok := v.(exitPanic); ok {
-		msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.code)
-		return &Error{Name: "Exit", Value: msg, Traceback: append([]string{"Exit: " + msg}, frames...)}
+	if e, ok := v.(interp.Exit); ok {
+		return exitError(e.Code, frames)
 	}
 	msg := panicText(v)
 	tb := append([]string{"panic: " + msg}, frames...)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/juggler-kernel/juggler/internal/cell"
 	"github.com/juggler-kernel/juggler/internal/supervisor"
 	"github.com/juggler-kernel/juggler/internal/wire"
 	"github.com/juggler-kernel/juggler/kernel"
@@ -166,16 +167,19 @@ func (h *Handler) current() *supervisor.Supervisor {
 
 // Execute runs one cell: magics first, then the Go code on the worker.
 func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) kernel.ExecuteReply {
-	code, magics := splitMagics(req.Code)
+	src := cell.Classify(req.Code)
+	// The worker gets the Go code: magic lines blanked, so that every
+	// position in it is the cell's.
+	code := src.Text
 	var payload []map[string]any
 	var trace *wire.Trace
-	for i, m := range magics {
-		fields := strings.Fields(m)
+	for _, m := range src.Magics {
+		fields := strings.Fields(m.Text)
 		switch name, args := fields[0], fields[1:]; name {
 		case "%help":
 			payload = append(payload, helpPayload())
 		case "%%trace":
-			if i != 0 || !strings.HasPrefix(strings.TrimSpace(req.Code), "%%trace") {
+			if strings.TrimSpace(req.Code[:m.Start]) != "" {
 				return errorReply("UsageError", "%%trace must be the first line of the cell", nil)
 			}
 			t, err := parseTrace(args)
@@ -229,24 +233,6 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 		reply.UserExpressions = h.userExpressions(ctx, sup, req.UserExpressions)
 	}
 	return reply
-}
-
-// splitMagics separates magic lines (first non-blank character %) from Go
-// code. Magic lines become blank lines, so the code keeps its line numbers.
-func splitMagics(code string) (goCode string, magics []string) {
-	if !strings.Contains(code, "%") {
-		return code, nil
-	}
-	lines := strings.Split(code, "\n")
-	for i, line := range lines {
-		t := strings.TrimSpace(line)
-		if !strings.HasPrefix(t, "%") {
-			continue
-		}
-		magics = append(magics, t)
-		lines[i] = ""
-	}
-	return strings.Join(lines, "\n"), magics
 }
 
 func helpPayload() map[string]any {

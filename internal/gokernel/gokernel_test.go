@@ -176,10 +176,20 @@ func TestHelpText(t *testing.T) {
 	}
 }
 
-func TestSplitMagics(t *testing.T) {
-	code, magics := splitMagics("x := 1\n%help\n  fmt.Println(x)")
-	if code != "x := 1\n\n  fmt.Println(x)" || !reflect.DeepEqual(magics, []string{"%help"}) {
-		t.Errorf("got %q %q", code, magics)
+// TestPercentLinesInCode: a line of a raw string or a comment that starts
+// with % is Go, not a magic.
+func TestPercentLinesInCode(t *testing.T) {
+	h := newHandler(t)
+	for _, tc := range []struct{ code, want string }{
+		{"s := `\n%d items\n`\nfmt.Printf(s, 3)", "\n3 items\n"},
+		{"/*\n%help\n*/\nfmt.Print(10 %\n3)", "1"},
+		{"%help\nfmt.Print(`a\n  %%trace`)", "a\n  %%trace"},
+	} {
+		out := &recorder{}
+		r := h.Execute(context.Background(), kernel.ExecuteRequest{Code: tc.code}, out)
+		if r.Status != "ok" || out.stream("stdout") != tc.want {
+			t.Errorf("%q: reply %+v, stdout %q, want %q", tc.code, r, out.stream("stdout"), tc.want)
+		}
 	}
 }
 

@@ -92,24 +92,31 @@ const (
 // declarations or as statements inside a function body. A unit that does not
 // parse at all still yields the names a token scan can see.
 func parseCell(code string) *cellInfo {
-	src := blankMagics(code)
+	cs := cell.Classify(code)
+	src := cs.Text
 	ci := &cellInfo{}
 	if strings.TrimSpace(src) == "" {
 		return ci
 	}
 	buf := declPrefix + src
+	if cs.Package != nil {
+		buf = src // a whole file
+	}
 	if f, err := parseBuf(buf); err == nil {
 		ci.addFile(f, buf)
 		return ci
 	}
-	for _, u := range splitUnits(src, false) {
-		text := src[u.start:u.end]
+	for _, u := range cs.Units {
+		if u.Kind == cell.UnitPackage {
+			continue
+		}
+		text := src[u.Doc:u.End]
 		if parseStatus(text, u) != StatusComplete {
 			// An unclosed bracket swallows everything after it into one
 			// unit; declarations starting at column 0 bound the damage.
-			if subs := splitUnits(text, true); len(subs) > 1 {
+			if subs := cell.Salvage(text); len(subs) > 1 {
 				for _, s := range subs {
-					ci.addUnit(text[s.start:s.end], s)
+					ci.addUnit(text[s.Doc:s.End], s)
 				}
 				continue
 			}
@@ -119,104 +126,22 @@ func parseCell(code string) *cellInfo {
 	return ci
 }
 
-// unit is one top-level statement or declaration of a cell.
-type unit struct {
-	start, end    int
-	first, second token.Token
-}
-
 // isDecl reports whether the unit starts like a top-level declaration.
 // `func (` may be a method or a function literal called as a statement;
 // the caller tries both.
-func (u unit) isDecl() bool {
-	switch u.first {
+func isDecl(u cell.Unit) bool {
+	switch u.First {
 	case token.IMPORT, token.TYPE, token.VAR, token.CONST, token.FUNC:
 		return true
 	}
 	return false
 }
 
-// splitUnits cuts src at the line ends that end a statement outside
-// brackets (where the scanner inserts a semicolon). A comment block directly above a unit is
-// kept with it so that it becomes the doc comment. With atColumn0, a line
-// starting with func, type, var, const or import also starts a new unit
-// even inside brackets: that is how broken code is salvaged, while valid but
-// unindented code (a `var` at column 0 inside a function body) is left
-// whole by the first pass.
-func splitUnits(src string, atColumn0 bool) []unit {
-	toks, _ := scan(src)
-	var units []unit
-	inUnit := false
-	var cur unit
-	depth := 0
-	commentStart, commentEndLine := -1, -1
-	lineOf := func(off int) int { return strings.Count(src[:off], "\n") }
-	for i, t := range toks {
-		if !inUnit {
-			switch t.tok {
-			case token.COMMENT:
-				startLine := lineOf(t.start)
-				if commentStart < 0 || startLine > commentEndLine+1 {
-					commentStart = t.start
-				}
-				commentEndLine = lineOf(t.end)
-				continue
-			case token.SEMICOLON:
-				continue
-			}
-			inUnit = true
-			cur = unit{start: t.start, first: t.tok, second: token.EOF}
-			if i+1 < len(toks) {
-				cur.second = toks[i+1].tok
-			}
-			if commentStart >= 0 && commentEndLine >= lineOf(t.start)-1 {
-				cur.start = commentStart
-			}
-			commentStart = -1
-			depth = 0
-		}
-		if atColumn0 && depth > 0 && (t.start == 0 || src[t.start-1] == '\n') && cur.start != t.start {
-			switch t.tok {
-			case token.FUNC, token.TYPE, token.VAR, token.CONST, token.IMPORT:
-				cur.end = t.start
-				units = append(units, cur)
-				cur = unit{start: t.start, first: t.tok, second: token.EOF}
-				if i+1 < len(toks) {
-					cur.second = toks[i+1].tok
-				}
-				depth = 0
-			}
-		}
-		switch t.tok {
-		case token.LPAREN, token.LBRACK, token.LBRACE:
-			depth++
-		case token.RPAREN, token.RBRACK, token.RBRACE:
-			if depth > 0 {
-				depth--
-			}
-		case token.SEMICOLON:
-			// Only line ends split: explicit semicolons also separate the
-			// clauses of for, if and switch headers, and statements joined
-			// on one line parse fine together.
-			if depth == 0 && isImplicitSemi(t) {
-				cur.end = t.start
-				units = append(units, cur)
-				inUnit = false
-			}
-		}
-	}
-	if inUnit {
-		cur.end = len(src)
-		units = append(units, cur)
-	}
-	return units
-}
-
 // addUnit parses one unit and records what it defines. When the unit does
 // not parse, whatever the parser recovered is kept and a token scan adds the
 // names it missed.
-func (ci *cellInfo) addUnit(text string, u unit) {
-	if u.isDecl() {
+func (ci *cellInfo) addUnit(text string, u cell.Unit) {
+	if isDecl(u) {
 		buf := declPrefix + text
 		f, err := parseBuf(buf)
 		if err == nil {
@@ -225,7 +150,7 @@ func (ci *cellInfo) addUnit(text string, u unit) {
 		}
 		// `func (` that does not parse as a method may be a function
 		// literal called as a statement: try that below.
-		if u.first != token.FUNC || u.second != token.LPAREN {
+		if u.First != token.FUNC || u.Second != token.LPAREN {
 			if f != nil {
 				ci.addFile(f, buf)
 			}

@@ -4,6 +4,8 @@ import (
 	"go/token"
 	"sort"
 	"strings"
+
+	"github.com/juggler-kernel/juggler/internal/cell"
 )
 
 // Complete returns the completions of the identifier or selector before
@@ -18,10 +20,11 @@ func Complete(s Scope, code string, cursor int) (matches []string, start, end in
 	cur := runeToByte(code, cursor)
 	cursor = byteToRune(code, cur)
 	matches = []string{}
-	if inMagicLine(code, cur) {
+	cs := cell.Classify(code)
+	if cs.MagicAt(cur) {
 		return matches, cursor, cursor
 	}
-	before := blankMagics(code)[:cur]
+	before := cs.Text[:cur]
 	toks, errs := scan(before)
 	if insideLiteral(before, toks, errs) {
 		return matches, cursor, cursor

@@ -4,6 +4,8 @@ import (
 	"go/token"
 	"reflect"
 	"strings"
+
+	"github.com/juggler-kernel/juggler/internal/cell"
 )
 
 // Inspection is the documentation Inspect found, in the two forms an
@@ -21,10 +23,11 @@ type Inspection struct {
 // nothing is known about the name.
 func Inspect(s Scope, code string, cursor int, detail int) (Inspection, bool) {
 	cur := runeToByte(code, cursor)
-	if inMagicLine(code, cur) {
+	cs := cell.Classify(code)
+	if cs.MagicAt(cur) {
 		return Inspection{}, false
 	}
-	toks, _ := scan(blankMagics(code))
+	toks, _ := scan(cs.Text)
 	e := newEnv(s, code)
 	// The name at the cursor first; when that is unknown (a local being
 	// typed as an argument, say) the function being called is still useful.

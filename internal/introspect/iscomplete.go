@@ -3,6 +3,8 @@ package introspect
 import (
 	"go/token"
 	"strings"
+
+	"github.com/juggler-kernel/juggler/internal/cell"
 )
 
 // Statuses of an is_complete_reply.
@@ -26,7 +28,8 @@ const indentUnit = "    "
 // operator, a comma, `:=`, a keyword such as `else`). Empty and magic-only
 // cells are complete.
 func IsComplete(code string) (status string, indent string) {
-	src := blankMagics(code)
+	cs := cell.Classify(code)
+	src := cs.Text
 	if strings.TrimSpace(src) == "" {
 		return StatusComplete, ""
 	}
@@ -66,8 +69,8 @@ func IsComplete(code string) (status string, indent string) {
 	if wantsMore(last.tok) {
 		return StatusIncomplete, indentUnit
 	}
-	for _, u := range splitUnits(src, false) {
-		if parseStatus(src[u.start:u.end], u) == StatusInvalid {
+	for _, u := range cs.Units {
+		if parseStatus(src[u.Start:u.End], u) == StatusInvalid {
 			return StatusInvalid, ""
 		}
 	}
@@ -92,12 +95,18 @@ func wantsMore(t token.Token) bool {
 // time it is called brackets balance and the last token ends a statement
 // (the scanner would insert a semicolon at the newline), so no further line
 // can fix a parse error: any error means invalid.
-func parseStatus(text string, u unit) string {
-	if u.isDecl() {
+func parseStatus(text string, u cell.Unit) string {
+	if u.Kind == cell.UnitPackage {
+		if _, err := parseBuf(text); err != nil {
+			return StatusInvalid
+		}
+		return StatusComplete
+	}
+	if isDecl(u) {
 		if _, err := parseBuf(declPrefix + text); err == nil {
 			return StatusComplete
 		}
-		if u.first != token.FUNC || u.second != token.LPAREN {
+		if u.First != token.FUNC || u.Second != token.LPAREN {
 			return StatusInvalid
 		}
 		// `func (` may be a function literal statement: try that too.

@@ -25,6 +25,10 @@ func TestIsComplete(t *testing.T) {
 		{"return", StatusComplete, ""},
 		{"import \"fmt\"\nfmt.Println(1)", StatusComplete, ""},
 		{"s := `multi\nline`", StatusComplete, ""},
+		{"s := `\n%d items\n`", StatusComplete, ""},
+		{"package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(1) }", StatusComplete, ""},
+		{"s := `\n%d items", StatusIncomplete, ""},
+		{"s := `\n%d items`", StatusComplete, ""}, // the % line ends the raw string
 
 		// Open brackets: indent one level per bracket.
 		{"func f() {", StatusIncomplete, "    "},

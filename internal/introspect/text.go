@@ -32,38 +32,6 @@ func byteToRune(s string, off int) int {
 	return utf8.RuneCountInString(s[:off])
 }
 
-// isMagicLine reports whether a line is a kernel magic (%help, %%trace ...)
-// rather than Go.
-func isMagicLine(line string) bool {
-	return strings.HasPrefix(strings.TrimLeft(line, " \t"), "%")
-}
-
-// blankMagics returns code with every magic line overwritten by spaces. The
-// length and every byte offset stay the same, so positions found in the
-// result are positions in the original cell.
-func blankMagics(code string) string {
-	if !strings.Contains(code, "%") {
-		return code
-	}
-	b := []byte(code)
-	start := 0
-	for start <= len(b) {
-		end := strings.IndexByte(code[start:], '\n')
-		if end < 0 {
-			end = len(b)
-		} else {
-			end += start
-		}
-		if isMagicLine(code[start:end]) {
-			for i := start; i < end; i++ {
-				b[i] = ' '
-			}
-		}
-		start = end + 1
-	}
-	return string(b)
-}
-
 // lineAt returns the whole line of text that byte offset off lies on.
 func lineAt(text string, off int) string {
 	start := strings.LastIndexByte(text[:off], '\n') + 1
@@ -74,11 +42,6 @@ func lineAt(text string, off int) string {
 		end += off
 	}
 	return text[start:end]
-}
-
-// inMagicLine reports whether byte offset off lies on a magic line of code.
-func inMagicLine(code string, off int) bool {
-	return isMagicLine(lineAt(code, off))
 }
 
 // tok is one scanned token with its byte range in the source.

@@ -45,21 +45,3 @@ func TestRuneByteConversion(t *testing.T) {
 		}
 	}
 }
-
-func TestBlankMagics(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"x := 1", "x := 1"},
-		{"%help", "     "},
-		{"%%trace --procs 2\nx := 1", "                 \nx := 1"},
-		{"x := 1\n  %time\ny := 10 % 3", "x := 1\n       \ny := 10 % 3"},
-	}
-	for _, tt := range tests {
-		got := blankMagics(tt.in)
-		if got != tt.want {
-			t.Errorf("blankMagics(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-		if len(got) != len(tt.in) {
-			t.Errorf("blankMagics(%q) changed the length", tt.in)
-		}
-	}
-}

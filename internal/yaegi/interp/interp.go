@@ -156,6 +156,9 @@ func (f *frame) setRunState(r *runState) { f.rs.Store(r) }
 // every earlier one too; a notebook must stop only the cell interrupted.
 type runState struct {
 	stopped atomic.Bool
+	// juggler: exiting is set when the run stopped for an Exit: its
+	// functions unwind without running their deferred calls.
+	exiting atomic.Bool
 	// done is closed on stop: it wakes the run's channel operations.
 	done chan struct{}
 	// key is the Done channel of the run's context, nil for a run no
@@ -225,6 +228,7 @@ type opt struct {
 	unrestricted bool              // allow use of non-sandboxed symbols
 	results      []reflect.Type    // juggler: Options.ResultInterfaces
 	stdSource    fs.FS             // juggler: Options.StdlibSource
+	noMain       bool              // juggler: Options.NoMain
 }
 
 // Interpreter contains global resources and state.
@@ -397,6 +401,15 @@ type Options struct {
 	// then in the source. It replaces upstream's stdlib/generic, which was
 	// compiled in full by every Use of the standard library.
 	StdlibSource fs.FS
+	// juggler: NoMain leaves calling package main's func main to the
+	// host. A notebook runs it when the cell that declares it ends, and
+	// again only when a cell calls it.
+	NoMain bool
+
+	// juggler: SpecialStdio is YAEGI_SPECIAL_STDIO as an option, so that a
+	// host need not put the variable in its environment, where the
+	// interpreted code would see it.
+	SpecialStdio bool
 }
 
 // New returns a new interpreter.
@@ -478,6 +491,9 @@ func New(options Options) *Interpreter {
 	// specialStdio allows to assign directly io.Writer and io.Reader to os.Stdxxx,
 	// even if they are not file descriptors.
 	i.opt.specialStdio, _ = strconv.ParseBool(os.Getenv("YAEGI_SPECIAL_STDIO"))
+	i.opt.specialStdio = i.opt.specialStdio || options.SpecialStdio // juggler
+
+	i.opt.noMain = options.NoMain // juggler
 
 	return &i
 }
@@ -623,7 +639,7 @@ func (interp *Interpreter) EvalPathWithContext(ctx context.Context, path string)
 
 	select {
 	case <-ctx.Done():
-		interp.stop(r, done)
+		interp.stopFor(ctx, r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}
@@ -755,7 +771,7 @@ func (interp *Interpreter) EvalWithContext(ctx context.Context, src string) (ref
 
 	select {
 	case <-ctx.Done():
-		interp.stop(r, done)
+		interp.stopFor(ctx, r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}
@@ -793,6 +809,29 @@ func (interp *Interpreter) stop(r *runState, evaluated <-chan struct{}) {
 	interp.mutex.Lock()
 	interp.unwinding = evaluated
 	interp.mutex.Unlock()
+}
+
+// juggler: stopFor stops run r because ctx is done. When ctx's cause is
+// an Exit (os.Exit in a goroutine ends the whole program), the run's
+// functions unwind without running their deferred calls.
+func (interp *Interpreter) stopFor(ctx context.Context, r *runState, evaluated <-chan struct{}) {
+	var e Exit
+	if errors.As(context.Cause(ctx), &e) {
+		r.exiting.Store(true)
+	}
+	interp.stop(r, evaluated)
+}
+
+// juggler: EndRun stops the code of the run that evaluations under ctx
+// share, once they have returned: the goroutines they started stop at
+// their next step, as a Go program's goroutines end when its main
+// returns. Without a stoppable ctx, or after another run began, it does
+// nothing.
+func (interp *Interpreter) EndRun(ctx context.Context) {
+	key := ctx.Done()
+	if r := interp.rs.Load(); key != nil && r.key == key {
+		interp.stop(r, nil)
+	}
 }
 
 // juggler: unwindWait bounds the wait for a stopped evaluation to return. A

@@ -121,7 +121,9 @@ func (interp *Interpreter) CompileAST(n ast.Node) (*Program, error) {
 	interp.mutex.Unlock()
 
 	// Add main to list of functions to run, after all inits.
-	if m := gs.sym[mainID]; pkgName == mainID && m != nil {
+	// juggler: only when this code declares main. Upstream ran the main
+	// of an earlier evaluation again at the end of every later one.
+	if m := gs.sym[mainID]; pkgName == mainID && m != nil && !interp.noMain && declares(root, m.node) {
 		initNodes = append(initNodes, m.node)
 	}
 
@@ -213,7 +215,7 @@ func (interp *Interpreter) ExecuteWithContext(ctx context.Context, p *Program) (
 
 	select {
 	case <-ctx.Done():
-		interp.stop(r, done)
+		interp.stopFor(ctx, r, done)
 		return reflect.Value{}, ctx.Err()
 	case <-done:
 	}
@@ -237,4 +239,15 @@ func (interp *Interpreter) resultWrapper(root *node) func(*frame) reflect.Value 
 		}
 	}
 	return nil
+}
+
+// juggler: declares reports whether fn, a function declaration node, is
+// one of root's own declarations.
+func declares(root, fn *node) bool {
+	for _, c := range root.child {
+		if c == fn {
+			return true
+		}
+	}
+	return false
 }

@@ -202,6 +202,14 @@ func panicFunc(s *scope) string {
 }
 
 // runCfg executes a node AST by walking its CFG and running node builtin at each step.
+// juggler: Exit is a panic value that ends interpreted code as os.Exit
+// ends a program: the deferred calls of the functions it unwinds do not
+// run, and no panic frame is printed. A host that must not end its own
+// process makes os.Exit panic with it.
+type Exit struct{ Code int }
+
+func (e Exit) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
 func runCfg(n *node, f *frame, funcNode, callNode *node) {
 	var exec bltn
 	defer func() {
@@ -214,11 +222,20 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 		// ran its defers again at the end of every later evaluation.
 		f.deferred = nil
 		f.mutex.Unlock()
+		if _, ok := rec.(Exit); ok {
+			// juggler: os.Exit runs no deferred calls.
+			panic(rec)
+		}
+		if rec == nil && f.runState().exiting.Load() {
+			return // juggler: nor when it stopped this run
+		}
 		// juggler: the deferred calls run without the frame's lock. A
 		// closure made in this frame takes it when it returns (getFunc),
 		// so a deferred call of one deadlocked upstream.
 		for _, val := range deferred {
-			runDeferred(f, val)
+			if runDeferred(f, val) {
+				break // juggler: os.Exit in a deferred call
+			}
 		}
 		f.mutex.Lock()
 		if f.recovered != nil {
@@ -227,10 +244,11 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 				oNode = n
 			}
 			errorer, ok := f.recovered.(error)
+			_, exit := f.recovered.(Exit) // juggler: an exit is no panic
 			// in this specific case, the stdlib would/will suppress the panic, so we
 			// suppress the logging here accordingly, to get a similar and consistent
 			// behavior.
-			if !ok || errorer.Error() != errAbortHandler.Error() {
+			if !exit && (!ok || errorer.Error() != errAbortHandler.Error()) {
 				fmt.Fprintln(n.interp.stderr, oNode.cfgErrorf("panic: %s(...)", panicFunc(oNode.scope)))
 			}
 			f.mutex.Unlock()
@@ -965,16 +983,19 @@ func _panic(n *node) {
 // juggler: runDeferred runs one deferred call of frame f. A panic in it
 // replaces the one in progress, and the calls deferred before it still run
 // and may recover it, as in Go. Upstream let it escape at once, skipping
-// them.
-func runDeferred(f *frame, val []reflect.Value) {
+// them. It reports whether the call ended in os.Exit (an Exit panic),
+// after which no deferred call runs.
+func runDeferred(f *frame, val []reflect.Value) (exit bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			f.mutex.Lock()
 			f.recovered = r
 			f.mutex.Unlock()
+			_, exit = r.(Exit)
 		}
 	}()
 	val[0].Call(val[1:])
+	return false
 }
 
 // juggler: bindRecv makes the receiver of a method value from src, for a

@@ -167,7 +167,7 @@ func (interp *Interpreter) importSrc(rPath, importPath string, skipTest bool) (s
 	interp.run(n, nil)
 
 	// Add main to list of functions to run, after all inits.
-	if m := gs.sym[mainID]; pkgName == mainID && m != nil && skipTest {
+	if m := gs.sym[mainID]; pkgName == mainID && m != nil && skipTest && !interp.noMain { // juggler: NoMain
 		initNodes = append(initNodes, m.node)
 	}
 
