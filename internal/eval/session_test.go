@@ -643,3 +643,33 @@ func TestRerunLoopVarNamedLikeLaterGlobal(t *testing.T) {
 		t.Errorf("output %q (value %q), want %q", out.String(), got, want)
 	}
 }
+
+// A closure made in a cell reads the cell's a, b := f() variables of an
+// earlier piece (the cell is evaluated in pieces: the var declaration
+// splits it) as package variables, also from a goroutine it starts: the
+// interpreter's copy of the global frame for a closure holds only the
+// slots of its own piece (found in 08-from-asyncio: "nil pointer
+// dereference" in the goroutines, then a deadlock report).
+func TestClosureReadsEarlierPieceDefines(t *testing.T) {
+	s, out, errOut, _ := newSession(t)
+	_, err := run(t, s, `ctx, cancel := context.WithCancel(context.Background())
+n, word := 2, "x"
+var wg sync.WaitGroup
+ask := func() <-chan string {
+	ch := make(chan string, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-ctx.Done()
+		ch <- fmt.Sprint(ctx.Err(), n, word)
+	}()
+	return ch
+}
+c := ask()
+cancel()
+wg.Wait()
+fmt.Println(<-c)`)
+	if err != nil || out.String() != "context canceled 2x\n" {
+		t.Errorf("got %q, %v (stderr %q); want context canceled 2x (as go run prints it)", out.String(), err, errOut.String())
+	}
+}

@@ -2525,7 +2525,10 @@ func compDefineX(sc *scope, n *node) error {
 		// Careful to not reuse a variable which has been shadowed (it must not be a newSym).
 		sym, level, ok := sc.lookup(id)
 		canRedeclare := hasNewSymbol && len(symIsNew) > 1 && !symIsNew[id] && ok
-		if canRedeclare && level == n.child[i].level && sym.kind == varSym && sym.typ.id() == t.id() {
+		// juggler: a package variable's level is globalFrame (GTA marks
+		// a top-level a, b := f()'s variables global); !symIsNew[id]
+		// already says it is of this scope.
+		if canRedeclare && (level == n.child[i].level || sym.global) && sym.kind == varSym && sym.typ.id() == t.id() {
 			index = sym.index
 			n.child[i].redeclared = true
 		} else {
@@ -2551,6 +2554,9 @@ func compDefineX(sc *scope, n *node) error {
 // root of what is evaluated (a single statement), or a statement of the
 // root block, not one nested in a block or an if/for/switch init.
 func atTopLevel(n *node) bool {
+	if n.anc != nil && (n.anc.kind == varDecl || n.anc.kind == constDecl) {
+		return atTopLevel(n.anc) // a spec of a top-level var or const
+	}
 	return n.anc == nil || n.anc.anc == nil
 }
 

@@ -127,10 +127,19 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			return false
 
 		case defineXStmt:
-			if n != root && n.anc != root {
+			if n != root && n.anc != root && n.anc.kind != varDecl {
 				return false // juggler: not a global, as for defineStmt above
 			}
 			err = compDefineX(sc, n)
+			// juggler: what a top-level a, b := f() declares is a package
+			// variable, as defineStmt's are: read through the global frame,
+			// not through the copy of it a func literal holds, which since
+			// item 10 has only the slots of the evaluation that made it.
+			for _, c := range n.child[:len(n.child)-1] {
+				if sym := sc.sym[c.ident]; sym != nil && sym.kind == varSym {
+					sym.global = true
+				}
+			}
 
 		case valueSpec:
 			l := len(n.child) - 1
