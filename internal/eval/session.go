@@ -25,6 +25,7 @@ import (
 
 	"github.com/juggler-kernel/juggler/internal/cell"
 	"github.com/juggler-kernel/juggler/internal/display"
+	"github.com/juggler-kernel/juggler/internal/modules"
 	"github.com/juggler-kernel/juggler/internal/tracer"
 )
 
@@ -51,6 +52,9 @@ type Options struct {
 	Stdin  io.Reader
 	// Display receives what cells show with the display package.
 	Display display.Sink
+	// Modules resolves imports outside the standard library; nil means
+	// a module directory of the session's own.
+	Modules *modules.Dir
 }
 
 // Session is one interpreter and what the cells run so far have defined.
@@ -168,6 +172,9 @@ func New(o Options) (*Session, error) {
 		return nil, fmt.Errorf("eval: %w", err)
 	}
 	tw := &traceWriter{w: o.Stderr}
+	if o.Modules == nil {
+		o.Modules = modules.Open("")
+	}
 	s := &Session{opts: o, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}, perCell: map[int64]int{}}
 	s.timers = &timers{stderr: o.Stderr}
@@ -193,6 +200,11 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		// A cell's final value of its own type shows as its HTML, its
 		// String and so on.
 		ResultInterfaces: richTypes(),
+		// Packages outside the standard library are interpreted from
+		// the source the session's module resolved.
+		GoPath:               ".",
+		SourcecodeFilesystem: s.opts.Modules.FS(),
+		BuildTags:            modules.Tags,
 	})
 	show := reflect.ValueOf(s.show)
 	displays := display.Symbols(s.opts.Display)
@@ -391,10 +403,20 @@ func (s *Session) importAll(ctx context.Context, c *cell.Cell) error {
 		if name == "" {
 			name = packageName(imp.Path)
 		}
-		explicit[name] = true
 		if s.imported[imp.Path] == name {
+			explicit[name] = true
 			continue
 		}
+		if !modules.IsStandard(imp.Path) {
+			n, err := s.loadModule(ctx, imp)
+			if err != nil {
+				return err
+			}
+			if imp.Name == "" {
+				name = n
+			}
+		}
+		explicit[name] = true
 		src := fmt.Sprintf("\n//line %s:%d:1\nimport %s %q", cell.FileName, imp.Line, imp.Name, imp.Path)
 		if _, err := s.in.EvalWithContext(ctx, src); err != nil {
 			return s.failure(ctx, err)
@@ -420,6 +442,34 @@ func (s *Session) importAll(ctx context.Context, c *cell.Cell) error {
 		s.imported[path] = name
 	}
 	return nil
+}
+
+// loadModule resolves a package outside the standard library with the go
+// command, for the interpreter to read its source, and returns its name.
+// The first time a module is used, a note says where it comes from and how
+// it runs.
+func (s *Session) loadModule(ctx context.Context, imp cell.Import) (string, error) {
+	pkgs, added, err := s.opts.Modules.Load(ctx, imp.Path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", s.failure(ctx, err)
+		}
+		msg := fmt.Sprintf("line %d: %v", imp.Line, err)
+		return "", &Error{Name: "ImportError", Value: msg, Traceback: []string{"ImportError: " + msg}}
+	}
+	if len(added) > 0 {
+		ms := make([]string, len(added))
+		for i, m := range added {
+			ms[i] = m.String()
+		}
+		s.notes = append(s.notes, fmt.Sprintf("%s is interpreted from source (module %s)", imp.Path, strings.Join(ms, ", ")))
+	}
+	for _, p := range pkgs {
+		if p.ImportPath == imp.Path && p.Name != "" {
+			return p.Name, nil
+		}
+	}
+	return packageName(imp.Path), nil
 }
 
 func (s *Session) importedName(name string) bool {

@@ -2,9 +2,13 @@ package interp_test
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -349,4 +353,66 @@ func TestErrorsAndAssertions(t *testing.T) {
 		{"comma-ok on nil any, in a func", []string{"func f() bool { var r any; _, ok := r.(error); return ok }", "f()"}, "false bool"},
 		{"recover handler when nothing panicked", []string{`func f() (s string) { defer func() { if err, ok := recover().(error); ok { s = err.Error() } else { s = "none" } }(); return }`, "f()"}, "none string"},
 	})
+}
+
+// juggler: package variables are initialized after the variables the
+// functions in their initializers use, in Go's order. The expected output
+// is the go command's, for the same two-file package.
+func TestInitOrderThroughFuncs(t *testing.T) {
+	files := map[string]string{
+		"a.go": "package p\n\nvar Table = build()\n\nvar Sum = total(Table)\n\nfunc build() []int { return scale(base) }\n\nfunc total(xs []int) (s int) {\n\tfor _, x := range xs {\n\t\ts += x * factor\n\t}\n\treturn s\n}\n",
+		"b.go": "package p\n\nvar base = []int{1, 2, 3}\n\nvar factor = len(base) + 1\n\nfunc scale(xs []int) []int {\n\tr := make([]int, len(xs))\n\tfor i, x := range xs {\n\t\tr[i] = x * 10\n\t}\n\treturn r\n}\n",
+	}
+	main := "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.test/p\"\n)\n\nfunc main() { fmt.Println(p.Table, p.Sum) }\n"
+	want := goRunPackage(t, files, main)
+
+	mfs := fstest.MapFS{}
+	for name, src := range files {
+		mfs["src/example.test/p/"+name] = &fstest.MapFile{Data: []byte(src)}
+	}
+	var out strings.Builder
+	i := interp.New(interp.Options{GoPath: ".", SourcecodeFilesystem: mfs, Stdout: &out})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval(strings.Replace(main, "func main() {", "func program() {", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval("program()"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != want {
+		t.Errorf("interpreted: %q; go run: %q", out.String(), want)
+	}
+}
+
+// goRunPackage runs main with the go command, in a module example.test
+// that holds package p made of files.
+func goRunPackage(t *testing.T, files map[string]string, main string) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.test\n\ngo 1.22\n")
+	write("main.go", main)
+	for name, src := range files {
+		write(filepath.Join("p", name), src)
+	}
+	cmd := exec.Command("go", "run", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go run: %v", err)
+	}
+	return string(out)
 }
