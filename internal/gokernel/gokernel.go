@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/juggler-kernel/juggler/internal/modules"
 	"github.com/juggler-kernel/juggler/internal/supervisor"
 	"github.com/juggler-kernel/juggler/internal/wire"
 	"github.com/juggler-kernel/juggler/kernel"
@@ -44,6 +45,8 @@ type Handler struct {
 	restored int
 	// traceAll traces every cell (%trace on).
 	traceAll bool
+	// mods is the session's module directory (%go get; imports).
+	mods *modules.Dir
 }
 
 // parseTrace reads the arguments of %%trace: --procs N and --out FILE.
@@ -97,6 +100,14 @@ func New(o Options) *Handler {
 		o.Supervisor.Log = o.Log
 	}
 	h := &Handler{log: o.Log}
+	// The module directory is made before the worker starts, so that
+	// every worker of this kernel resolves imports in the same one.
+	if mods, err := modules.Temp(); err != nil {
+		o.Log.Printf("no module directory, imports outside the standard library will fail: %v", err)
+	} else {
+		h.mods = mods
+		o.Supervisor.Env = append(append([]string(nil), o.Supervisor.Env...), modules.EnvDir+"="+mods.Root())
+	}
 	hook := o.Supervisor.OnStart
 	o.Supervisor.OnStart = func(ctx context.Context, s *supervisor.Supervisor) error {
 		if hook != nil {
@@ -186,6 +197,10 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 		case "%trace":
 			if err := h.setTraceAll(args, out); err != nil {
 				return errorReply("UsageError", err.Error(), nil)
+			}
+		case "%go":
+			if err := h.goCommand(ctx, args, out); err != nil {
+				return errorReply("GoCommandError", err.Error(), nil)
 			}
 		default:
 			return errorReply("UsageError", fmt.Sprintf("unknown magic %s; type %%help", name), nil)
@@ -309,5 +324,10 @@ func (h *Handler) Interrupt() { h.current().Interrupt() }
 func (h *Handler) Shutdown(restart bool) {
 	if err := h.current().Close(); err != nil {
 		h.log.Printf("shut down worker: %v", err)
+	}
+	if h.mods != nil {
+		if err := h.mods.Close(); err != nil {
+			h.log.Printf("remove module directory: %v", err)
+		}
 	}
 }

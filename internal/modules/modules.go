@@ -82,6 +82,19 @@ func Open(path string) *Dir {
 	return &Dir{path: path, owned: path == "", pkgs: map[string]*Package{}, seen: map[string]bool{}}
 }
 
+// Temp returns a module directory made now in a new temporary directory,
+// which Close removes: a kernel makes one before its worker starts, to tell
+// the worker where it is.
+func Temp() (*Dir, error) {
+	p, err := os.MkdirTemp("", "juggler-module-")
+	if err != nil {
+		return nil, fmt.Errorf("module directory: %w", err)
+	}
+	d := Open(p)
+	d.owned = true
+	return d, nil
+}
+
 // Close removes the directory when Open made it.
 func (d *Dir) Close() error {
 	d.mu.Lock()
@@ -92,6 +105,13 @@ func (d *Dir) Close() error {
 		return err
 	}
 	return nil
+}
+
+// Root returns the directory, "" when it is made at first use.
+func (d *Dir) Root() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.path
 }
 
 // Path returns the directory, made ready for the go command.
