@@ -26,6 +26,7 @@ import (
 	"github.com/juggler-kernel/juggler/internal/cell"
 	"github.com/juggler-kernel/juggler/internal/display"
 	"github.com/juggler-kernel/juggler/internal/modules"
+	"github.com/juggler-kernel/juggler/internal/native"
 	"github.com/juggler-kernel/juggler/internal/tracer"
 )
 
@@ -79,6 +80,9 @@ type Session struct {
 
 	goroutines *goroutines
 	timers     *timers
+	// natives are the symbols of the %%native cells' plugins.
+	natives natives
+	builder *native.Builder
 
 	stopMu sync.Mutex
 	// stops holds, per cell, a channel closed when the cell is stopped.
@@ -179,6 +183,7 @@ func New(o Options) (*Session, error) {
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}, perCell: map[int64]int{}}
 	s.timers = &timers{stderr: o.Stderr}
 	s.stops = map[int64]chan struct{}{}
+	s.builder = &native.Builder{Mods: o.Modules}
 	in, err := s.newInterp()
 	if err != nil {
 		return nil, err
@@ -208,7 +213,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 	})
 	show := reflect.ValueOf(s.show)
 	displays := display.Symbols(s.opts.Display)
-	for _, syms := range []interp.Exports{stdlib.Symbols, unrestricted.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), {
+	for _, syms := range append(s.natives.symbols(), stdlib.Symbols, unrestricted.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), interp.Exports{
 		runtimePath + "/" + runtimePath: {
 			"Show": show,
 			"Go":   reflect.ValueOf(s.goroutines.start),
@@ -216,7 +221,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		},
 		"os/os":     {"Exit": reflect.ValueOf(func(code int) { panic(exitPanic{code}) })},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
-	}} {
+	}) {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
 		}
@@ -254,6 +259,9 @@ type Cell struct {
 // Run runs a cell. ctx cancels it; a cell that deadlocks is cancelled with
 // an error that says so.
 func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
+	if code, ok := strings.CutPrefix(in.Code, native.Marker); ok {
+		return s.runNative(ctx, in, code)
+	}
 	c, err := cell.ParseWith(in.Code, cell.Options{Defined: func(n string) bool { return s.names[n] }, Count: in.Count})
 	if err != nil {
 		return Result{}, compileError(err)
@@ -407,7 +415,7 @@ func (s *Session) importAll(ctx context.Context, c *cell.Cell) error {
 			explicit[name] = true
 			continue
 		}
-		if !modules.IsStandard(imp.Path) {
+		if !modules.IsStandard(imp.Path) && !s.natives.has(imp.Path) {
 			n, err := s.loadModule(ctx, imp)
 			if err != nil {
 				return err

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/juggler-kernel/juggler/internal/modules"
+	"github.com/juggler-kernel/juggler/internal/native"
 	"github.com/juggler-kernel/juggler/internal/supervisor"
 	"github.com/juggler-kernel/juggler/internal/wire"
 	"github.com/juggler-kernel/juggler/kernel"
@@ -180,6 +181,7 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 	code, magics := splitMagics(req.Code)
 	var payload []map[string]any
 	var trace *wire.Trace
+	isNative := false
 	for i, m := range magics {
 		fields := strings.Fields(m)
 		switch name, args := fields[0], fields[1:]; name {
@@ -198,6 +200,14 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 			if err := h.setTraceAll(args, out); err != nil {
 				return errorReply("UsageError", err.Error(), nil)
 			}
+		case "%%native":
+			if i != 0 || !strings.HasPrefix(strings.TrimSpace(req.Code), "%%native") {
+				return errorReply("UsageError", "%%native must be the first line of the cell", nil)
+			}
+			if len(args) > 0 {
+				return errorReply("UsageError", "%%native takes no arguments", nil)
+			}
+			isNative = true
 		case "%go":
 			if err := h.goCommand(ctx, args, out); err != nil {
 				return errorReply("GoCommandError", err.Error(), nil)
@@ -209,6 +219,12 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 	reply := kernel.ExecuteReply{Status: "ok", Payload: payload}
 	if strings.TrimSpace(code) == "" {
 		return reply
+	}
+	if isNative {
+		// The worker builds the cell into a plugin (internal/native);
+		// the marker is a comment on the magic's blanked line, so cell
+		// lines keep their numbers, and a replay rebuilds it.
+		code = native.Marker + code
 	}
 	h.mu.Lock()
 	if trace == nil && h.traceAll {

@@ -219,6 +219,17 @@ func (d *Dir) List(ctx context.Context, args ...string) ([]byte, error) {
 	return d.goCmd(ctx, append([]string{"list"}, args...)...)
 }
 
+// Go runs the go command with args in the directory (made ready first)
+// and returns its standard output; a failure is a *CmdError.
+func (d *Dir) Go(ctx context.Context, args ...string) ([]byte, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, err := d.ready(ctx); err != nil {
+		return nil, err
+	}
+	return d.goCmd(ctx, args...)
+}
+
 // listed is what `go list -json` says of one package.
 type listed struct {
 	ImportPath     string

@@ -1,0 +1,92 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/juggler-kernel/juggler/internal/modules/modulestest"
+	"github.com/juggler-kernel/juggler/internal/native"
+)
+
+// nativeDecls is a %%native cell (line 1 is the magic's, blank here) and
+// nativeUse a cell that uses it; nativeProgram is the two as a program, for
+// go run.
+const nativeDecls = `
+import (
+	"fmt"
+	"strings"
+)
+
+var _ = fmt.Sprint
+
+func fib(n int) int {
+	if n < 2 {
+		return n
+	}
+	return fib(n-1) + fib(n-2)
+}
+
+type point struct{ X, Y int }
+
+func (p point) Sum() int { return p.X + p.Y }
+
+func (p *point) Scale(k int) { p.X *= k; p.Y *= k }
+
+var greeting = strings.Repeat("hi ", 2)
+
+const limit = 40
+`
+
+const nativeUse = `p := point{1, 2}
+p.Scale(3)
+fmt.Println(fib(32), p.Sum(), p, greeting, limit)
+`
+
+func nativeCell(code string) string { return native.Marker + code }
+
+func TestNative(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Go plugin")
+	}
+	want := modulestest.GoRun(t, "package main\n"+nativeDecls+"\nfunc main() {\n"+nativeUse+"}\n")
+	s, out, errOut, _ := newSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if _, err := s.Run(ctx, Cell{ID: 1, Code: nativeCell(nativeDecls)}); err != nil {
+		t.Fatalf("native cell: %v (stderr %s)", err, errOut)
+	}
+	if n := strings.Join(s.Notes(), " "); !strings.Contains(n, "%%native: compiled") && !strings.Contains(n, "%%native: loaded") {
+		t.Errorf("notes = %q", n)
+	}
+	if _, err := s.Run(ctx, Cell{ID: 2, Code: nativeUse}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != want {
+		t.Errorf("output %q, want (go run) %q", got, want)
+	}
+
+	// Rerunning an edited cell replaces its definitions.
+	if _, err := s.Run(ctx, Cell{ID: 3, Code: nativeCell("\nfunc fib(n int) int { return -n }\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := run(t, s, "fib(32)"); err != nil || v != "-32" {
+		t.Errorf("after the edit fib(32) = %q, %v", v, err)
+	}
+
+	// A compile error names the cell's line.
+	_, err := s.Run(ctx, Cell{ID: 4, Code: nativeCell("\nfunc f() int {\n\treturn undefinedName\n}\n")})
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "CompileError" || !strings.Contains(e.Value, "line 3: undefined: undefinedName") {
+		t.Errorf("compile error = %v", err)
+	}
+	_, err = s.Run(ctx, Cell{ID: 5, Code: nativeCell("\nfunc Map[T any](xs []T) []T { return xs }\n")})
+	if !errors.As(err, &e) || !strings.Contains(e.Value, "line 2: Map") {
+		t.Errorf("generic: %v", err)
+	}
+	if v, err := run(t, s, "fib(3)"); err != nil || v != "-3" {
+		t.Errorf("after the errors fib(3) = %q, %v", v, err)
+	}
+}
