@@ -1,0 +1,31 @@
+package eval
+
+import (
+	"context"
+	"testing"
+)
+
+// tenK is the cell the issue measures: 10,000 goroutines that end at once.
+const tenK = `var wg sync.WaitGroup
+for i := 0; i < 10000; i++ {
+	wg.Add(1)
+	go func() { wg.Done() }()
+}
+wg.Wait()`
+
+// BenchmarkGoroutines10k times the cell that starts 10,000 goroutines.
+func BenchmarkGoroutines10k(b *testing.B) {
+	s, _, _, _ := newSession(b)
+	ctx := context.Background()
+	// CPU time, beside wall time: on a shared machine the wall time says
+	// more about the neighbours than about the code.
+	cpu0 := cpuTime()
+	n := 0
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.Run(ctx, Cell{ID: int64(i + 1), Count: i + 1, Code: tenK}); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(n)/1e6, "cpu-ms/op")
+}
