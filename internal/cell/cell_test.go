@@ -172,3 +172,35 @@ func TestGoStmtForms(t *testing.T) {
 		}
 	}
 }
+
+// A loop at the top level of a cell runs inside a function literal (see
+// wrapLoop), on the same lines, unless it has a return, defer, goto or
+// label that the literal would change.
+func TestLoopWrap(t *testing.T) {
+	for _, tc := range []struct {
+		code    string
+		wrapped bool
+	}{
+		{"n := 0\nfor i := 0; i < 3; i++ {\n\tn += i\n}", true},
+		{"for _, x := range xs {\n\tprintln(x)\n}", true},
+		{"for i := 0; i < 3; i++ {\n\tdefer println(i)\n}", false},
+		{"outer:\nfor i := 0; i < 3; i++ {\n\tbreak outer\n}", false},
+		{"for {\n\tgo func() { return }()\n\tbreak\n}", true},
+	} {
+		c, err := ParseWith(tc.code, Options{Count: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var src strings.Builder
+		for _, ch := range c.Chunks {
+			src.WriteString(ch.Src)
+		}
+		got := strings.Contains(src.String(), "func() { for")
+		if got != tc.wrapped || (len(c.Wrapped) > 0) != tc.wrapped {
+			t.Errorf("%q: wrapped %v (lines %v), want %v:\n%s", tc.code, got, c.Wrapped, tc.wrapped, src.String())
+		}
+		if strings.Count(src.String(), "\n") < strings.Count(tc.code, "\n") {
+			t.Errorf("%q: lines lost:\n%s", tc.code, src.String())
+		}
+	}
+}

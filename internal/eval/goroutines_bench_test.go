@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -28,4 +29,23 @@ func BenchmarkGoroutines10k(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(n)/1e6, "cpu-ms/op")
+}
+
+// A panic in a loop at the top level of a cell, which the rewrite runs in
+// a function literal, shows no frame of that literal.
+func TestLoopPanicTraceback(t *testing.T) {
+	s, _, _, _ := newSession(t)
+	_, err := run(t, s, "xs := []int{}\nfor i := 0; i < 3; i++ {\n\tif i == 2 {\n\t\tpanic(\"boom\")\n\t}\n\txs = append(xs, i)\n}")
+	e, ok := err.(*Error)
+	if !ok || e.Value != "boom" {
+		t.Fatalf("err = %v", err)
+	}
+	for _, l := range e.Traceback {
+		if strings.Contains(l, "in func") {
+			t.Errorf("traceback shows the rewrite's literal: %q", e.Traceback)
+		}
+	}
+	if v, err := run(t, s, "xs"); err != nil || v != "[]int{0, 1}" {
+		t.Errorf("xs = %q, %v", v, err)
+	}
 }

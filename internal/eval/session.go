@@ -13,6 +13,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,6 +81,9 @@ type Session struct {
 
 	goroutines *goroutines
 	timers     *timers
+	// wrapped are the running cell's loops that run in a function
+	// literal of the rewrite's, whose frames a traceback leaves out.
+	wrapped []int
 	// natives are the symbols of the %%native cells' plugins.
 	natives natives
 	builder *native.Builder
@@ -266,6 +270,7 @@ func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
 	if err != nil {
 		return Result{}, compileError(err)
 	}
+	s.wrapped = c.Wrapped
 	s.goroutines.cell.Store(in.ID)
 	s.goroutines.count.Store(int64(in.Count))
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -565,6 +570,9 @@ func (s *Session) panicError(p interp.Panic) error {
 		v = rv.Interface()
 	}
 	frames := s.stderr.take()
+	for _, l := range s.wrapped {
+		frames = slices.DeleteFunc(frames, func(f string) bool { return f == fmt.Sprintf("    line %d: in func", l) })
+	}
 	if e, ok := v.(exitPanic); ok {
 		msg := fmt.Sprintf("os.Exit(%d) called; the kernel keeps the session", e.code)
 		return &Error{Name: "Exit", Value: msg, Traceback: append([]string{"Exit: " + msg}, frames...)}
