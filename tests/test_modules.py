@@ -112,6 +112,13 @@ class ModuleTests(unittest.TestCase):
         decls, call = as_cells(src)
         self.assertIn("golang.org/x/sync v0.10.0", self.ok(kc, decls).stderr())
         self.assertEqual(self.ok(kc, call).stdout(), want)
+        # A %%native cell links the kernel binary's own x/sync (it links
+        # errgroup), whatever the session pinned: a plugin with another
+        # version of a package the kernel links would not open.
+        self.ok(kc, "%%native\nimport \"golang.org/x/sync/errgroup\"\n\n"
+                    "func tryBoth() (bool, bool) {\n\tvar g errgroup.Group\n\tg.SetLimit(1)\n"
+                    "\treturn g.TryGo(func() error { select {} }), g.TryGo(func() error { return nil })\n}\n")
+        self.assertEqual(self.ok(kc, "fmt.Println(tryBoth())").stdout(), want)
 
     def test_missing_module(self):
         """A module that does not exist is a clear error; the kernel goes on."""

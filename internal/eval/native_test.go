@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +89,25 @@ func TestNative(t *testing.T) {
 	}
 	if v, err := run(t, s, "fib(3)"); err != nil || v != "-3" {
 		t.Errorf("after the errors fib(3) = %q, %v", v, err)
+	}
+}
+
+// A %%native cell may import a package the kernel binary links too: it is
+// built with the kernel's version, even when the session pinned another
+// for interpreted cells.
+func TestNativeSharedPackage(t *testing.T) {
+	modulestest.NeedProxy(t)
+	s, out, errOut, _ := newSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := s.opts.Modules.Get(ctx, io.Discard, "golang.org/x/sync@v0.10.0"); err != nil {
+		t.Fatal(err)
+	}
+	code := "\nimport \"golang.org/x/sync/errgroup\"\n\nfunc count(n int) int {\n\tvar g errgroup.Group\n\tres := make([]int, n)\n\tfor i := range n {\n\t\tg.Go(func() error { res[i] = 1; return nil })\n\t}\n\tg.Wait()\n\tt := 0\n\tfor _, v := range res {\n\t\tt += v\n\t}\n\treturn t\n}\n"
+	if _, err := s.Run(ctx, Cell{ID: 1, Code: nativeCell(code)}); err != nil {
+		t.Fatalf("native cell: %v (stderr %s)", err, errOut)
+	}
+	if v, err := run(t, s, "count(5)"); err != nil || v != "5" {
+		t.Errorf("count(5) = %q, %v; stdout %s", v, err, out)
 	}
 }

@@ -158,6 +158,11 @@ func (d *Dir) goCmd(ctx context.Context, args ...string) ([]byte, error) {
 // run runs the go command and returns both streams; the error (for a
 // failed command) holds stderr's text.
 func (d *Dir) run(ctx context.Context, args ...string) ([]byte, []byte, error) {
+	return d.runEnv(ctx, nil, args...)
+}
+
+// runEnv is run with env added to the environment.
+func (d *Dir) runEnv(ctx context.Context, env []string, args ...string) ([]byte, []byte, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		return nil, nil, ErrNoGo
@@ -166,7 +171,7 @@ func (d *Dir) run(ctx context.Context, args ...string) ([]byte, []byte, error) {
 	cmd.Dir = d.path
 	// A go.work around the temporary directory must not change what the
 	// session resolves; everything else is the user's environment.
-	cmd.Env = append(os.Environ(), "GOWORK=off")
+	cmd.Env = append(append(os.Environ(), "GOWORK=off"), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
@@ -237,7 +242,6 @@ type listed struct {
 	Dir            string
 	Standard       bool
 	GoFiles        []string
-	CgoFiles       []string
 	SFiles         []string
 	IgnoredGoFiles []string
 	Module         *Module
@@ -296,7 +300,9 @@ func (d *Dir) Load(ctx context.Context, importPaths ...string) (pkgs []*Package,
 // would, at the version the proxy calls latest. d.mu is held.
 func (d *Dir) load(ctx context.Context, paths []string) error {
 	args := append([]string{"list", "-mod=mod", "-e", "-deps", "-json", "-tags=" + strings.Join(Tags, ",")}, paths...)
-	out, _, err := d.run(ctx, args...)
+	// Without cgo, the go command picks a package's pure-Go files where
+	// it has them, which is what the interpreter can run.
+	out, _, err := d.runEnv(ctx, []string{"CGO_ENABLED=0"}, args...)
 	if err != nil {
 		return d.explain(paths, err)
 	}
@@ -316,12 +322,8 @@ func (d *Dir) load(ctx context.Context, paths []string) error {
 			errs = append(errs, d.explainPkg(l.ImportPath, l.Error.Err))
 			continue
 		}
-		switch {
-		case len(l.CgoFiles) > 0:
-			errs = append(errs, fmt.Sprintf("package %s uses cgo (import \"C\"), which the interpreter cannot run: use a pure-Go package instead", l.ImportPath))
-			continue
-		case len(l.SFiles) > 0:
-			errs = append(errs, fmt.Sprintf("package %s has assembly code (%s), which the interpreter cannot run: use a pure-Go package instead", l.ImportPath, strings.Join(l.SFiles, ", ")))
+		if len(l.SFiles) > 0 {
+			errs = append(errs, fmt.Sprintf("cannot import %s: it has assembly code (%s), which the interpreter cannot run: use a pure-Go package, or import it in a %%%%native cell, which compiles it", l.ImportPath, strings.Join(l.SFiles, ", ")))
 			continue
 		}
 		d.pkgs[l.ImportPath] = &Package{ImportPath: l.ImportPath, Name: l.Name, Dir: l.Dir, GoFiles: l.GoFiles, Module: l.Module}
@@ -357,7 +359,7 @@ func (d *Dir) explainPkg(path, msg string) string {
 		strings.Contains(msg, "does not contain package"):
 		hint = "no module provides this package: check the import path; for a private module set GOPRIVATE (and GONOSUMDB) as for go get"
 	case strings.Contains(msg, "build constraints exclude all Go files"):
-		hint = "the package has no pure-Go files for " + goos() + " without cgo, which the interpreter needs"
+		hint = "the package needs cgo (import \"C\") or has no Go files for " + goos() + ": the interpreter runs only pure Go; import it in a %%native cell, which compiles it"
 	case strings.Contains(msg, "verifying"), strings.Contains(msg, "checksum mismatch"), strings.Contains(msg, "SECURITY ERROR"):
 		hint = "the module failed go.sum verification: see the message above; for a private module set GONOSUMDB or GOPRIVATE"
 	case strings.Contains(msg, "dial tcp"), strings.Contains(msg, "i/o timeout"), strings.Contains(msg, "no such host"), strings.Contains(msg, "connection refused"):

@@ -26,6 +26,8 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -94,6 +96,10 @@ func (b *Builder) Build(ctx context.Context, code string) (*Package, error) {
 	if err != nil {
 		return nil, err
 	}
+	modfile, err := writeModfile(root)
+	if err != nil {
+		return nil, err
+	}
 	key := hashOf(root, code)
 	pkg.Path = ModulePath + "/native/h" + key
 	if p, ok := b.loaded[pkg.Path]; ok {
@@ -108,7 +114,7 @@ func (b *Builder) Build(ctx context.Context, code string) (*Package, error) {
 		if err := b.write(dir, src, pkg); err != nil {
 			return nil, err
 		}
-		args := []string{"build", "-buildmode=plugin", "-mod=mod", "-o", so}
+		args := []string{"build", "-buildmode=plugin", "-mod=mod", "-modfile=" + modfile, "-o", so}
 		if raceEnabled {
 			args = append(args, "-race")
 		}
@@ -153,12 +159,51 @@ func openError(err error) error {
 func hashOf(root, code string) string {
 	h := sha256.New()
 	h.Write([]byte(code))
-	for _, f := range []string{"go.mod", "go.sum"} {
+	for _, f := range []string{"go.mod", "go.sum", "native.mod"} {
 		b, _ := os.ReadFile(filepath.Join(root, f))
 		h.Write(b)
 	}
 	fmt.Fprintf(h, "%s %v", runtime.Version(), raceEnabled)
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// writeModfile writes native.mod, the go.mod that plugins are built with:
+// the session's, with every module the kernel binary links replaced by the
+// kernel's own version. A plugin that links a package the kernel also links
+// must have the kernel's version of it, or it does not open.
+func writeModfile(root string) (string, error) {
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", fmt.Errorf("%%%%native: %w", err)
+	}
+	var b strings.Builder
+	b.Write(gomod)
+	b.WriteString("\n// The kernel binary's own versions (juggler %%native).\n")
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Replace != nil {
+				d = d.Replace
+			}
+			if d.Version == "" || d.Path == ModulePath {
+				continue
+			}
+			fmt.Fprintf(&b, "replace %s => %s %s\n", d.Path, d.Path, d.Version)
+		}
+	}
+	mod := filepath.Join(root, "native.mod")
+	if err := os.WriteFile(mod, []byte(b.String()), 0o644); err != nil {
+		return "", fmt.Errorf("%%%%native: %w", err)
+	}
+	// go.sum's entries serve native.sum; the build adds what it lacks.
+	sum, _ := os.ReadFile(filepath.Join(root, "go.sum"))
+	old, _ := os.ReadFile(filepath.Join(root, "native.sum"))
+	lines := strings.Split(string(old)+string(sum), "\n")
+	sort.Strings(lines)
+	lines = slices.Compact(lines)
+	if err := os.WriteFile(filepath.Join(root, "native.sum"), []byte(strings.TrimLeft(strings.Join(lines, "\n"), "\n")+"\n"), 0o644); err != nil {
+		return "", fmt.Errorf("%%%%native: %w", err)
+	}
+	return mod, nil
 }
 
 // names finds the cell's top-level names. Generic functions and types
