@@ -93,3 +93,22 @@ func TestImportInterpreterLimit(t *testing.T) {
 		t.Fatalf("after the error: %q, %v", v, err)
 	}
 }
+
+// golang.org/x/text/unicode/norm (which samber/lo imports) has types the
+// interpreter builds as holding themselves by value; reflect would recurse
+// on them until the worker died. The import is an error instead.
+func TestImportRecursiveType(t *testing.T) {
+	modulestest.NeedProxy(t)
+	s, _, _, _ := newSession(t)
+	_, err := run(t, s, "import \"golang.org/x/text/unicode/norm\"")
+	if err == nil {
+		t.Skip("the interpreter now builds norm's types")
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "ImportError" || !strings.Contains(e.Value, "recursive types of this shape") {
+		t.Fatalf("err = %v", err)
+	}
+	if v, err := run(t, s, "1 + 1"); err != nil || v != "2" {
+		t.Fatalf("after the error: %q, %v", v, err)
+	}
+}

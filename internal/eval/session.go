@@ -432,10 +432,17 @@ func (s *Session) importAll(ctx context.Context, c *cell.Cell) error {
 		explicit[name] = true
 		src := fmt.Sprintf("\n//line %s:%d:1\nimport %s %q", cell.FileName, imp.Line, imp.Name, imp.Path)
 		if _, err := s.in.EvalWithContext(ctx, src); err != nil {
-			if !modules.IsStandard(imp.Path) && !s.natives.has(imp.Path) && isCompileError(err) && ctx.Err() == nil {
+			if !modules.IsStandard(imp.Path) && !s.natives.has(imp.Path) && ctx.Err() == nil {
 				// The go command found the package; the interpreter
-				// could not compile it.
-				msg := fmt.Sprintf("line %d: cannot interpret %s: %v\n(an interpreter limit: import it in a %%%%native cell instead, which compiles it, and use it from there)", imp.Line, imp.Path, err)
+				// could not compile it (a compile error, or a panic of
+				// the compiler's).
+				why := err.Error()
+				var p interp.Panic
+				if errors.As(err, &p) {
+					why = panicText(p.Value)
+					s.stderr.take()
+				}
+				msg := fmt.Sprintf("line %d: cannot interpret %s: %s\n(an interpreter limit: import it in a %%%%native cell instead, which compiles it, and use it from there)", imp.Line, imp.Path, why)
 				return &Error{Name: "ImportError", Value: msg, Traceback: []string{"ImportError: " + msg}}
 			}
 			return s.failure(ctx, err)
