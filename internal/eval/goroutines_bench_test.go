@@ -26,6 +26,10 @@ func BenchmarkGoroutines10k(b *testing.B) {
 		if _, err := s.Run(ctx, Cell{ID: int64(i + 1), Count: i + 1, Code: tenK}); err != nil {
 			b.Fatal(err)
 		}
+		// The worker asks this after every cell.
+		if g := s.Blocked(int64(i + 1)); len(g) > 0 {
+			b.Fatalf("blocked: %v", g)
+		}
 		n++
 	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(n)/1e6, "cpu-ms/op")
