@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -207,7 +208,9 @@ func (d *Dir) Get(ctx context.Context, w io.Writer, args ...string) error {
 	if err != nil {
 		return err
 	}
-	w.Write(stderr)
+	if _, err := w.Write(stderr); err != nil {
+		return fmt.Errorf("go get: %w", err)
+	}
 	// Packages loaded before may now come from other versions; the next
 	// load asks the go command again.
 	clear(d.pkgs)
@@ -237,22 +240,21 @@ func (d *Dir) Go(ctx context.Context, args ...string) ([]byte, error) {
 
 // listed is what `go list -json` says of one package.
 type listed struct {
-	ImportPath     string
-	Name           string
-	Dir            string
-	Standard       bool
-	GoFiles        []string
-	SFiles         []string
-	IgnoredGoFiles []string
-	Module         *Module
-	Error          *struct{ Err string }
+	ImportPath string
+	Name       string
+	Dir        string
+	Standard   bool
+	GoFiles    []string
+	SFiles     []string
+	Module     *Module
+	Error      *struct{ Err string }
 }
 
 // Load resolves the packages at importPaths and everything they import,
 // adding the modules that provide them to the session's module when they
-// are missing (downloading them into the module cache). It returns the
-// packages not in the standard library, and the modules that were not in
-// use before.
+// are missing (downloading them into the module cache), so that FS serves
+// their source. It returns the packages asked for, and the modules
+// providing them that no earlier Load returned.
 func (d *Dir) Load(ctx context.Context, importPaths ...string) (pkgs []*Package, added []*Module, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -271,21 +273,15 @@ func (d *Dir) Load(ctx context.Context, importPaths ...string) (pkgs []*Package,
 		}
 	}
 	mods := map[string]*Module{}
-	var walk func(string)
-	done := map[string]bool{}
-	walk = func(p string) {
+	for _, p := range importPaths {
 		pkg := d.pkgs[p]
-		if pkg == nil || done[p] {
-			return
+		if pkg == nil || slices.Contains(pkgs, pkg) {
+			continue
 		}
-		done[p] = true
 		pkgs = append(pkgs, pkg)
 		if pkg.Module != nil && !d.seen[pkg.Module.Path] {
 			mods[pkg.Module.Path] = pkg.Module
 		}
-	}
-	for _, p := range importPaths {
-		walk(p)
 	}
 	for path, m := range mods {
 		d.seen[path] = true
