@@ -111,3 +111,28 @@ func TestNativeSharedPackage(t *testing.T) {
 		t.Errorf("count(5) = %q, %v; stdout %s", v, err, out)
 	}
 }
+
+// Interpreted closures that native code calls later, from goroutines of its
+// own, see the variables of the iteration they were made in.
+func TestNativeCallback(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Go plugin")
+	}
+	decls := "\nimport \"sync\"\n\ntype group struct {\n\twg  sync.WaitGroup\n\tmu  sync.Mutex\n\terr error\n}\n\n" +
+		"func (g *group) Go(f func() error) {\n\tg.wg.Add(1)\n\tgo func() {\n\t\tdefer g.wg.Done()\n\t\tif err := f(); err != nil {\n\t\t\tg.mu.Lock()\n\t\t\tif g.err == nil {\n\t\t\t\tg.err = err\n\t\t\t}\n\t\t\tg.mu.Unlock()\n\t\t}\n\t}()\n}\n\n" +
+		"func (g *group) Wait() error { g.wg.Wait(); return g.err }\n"
+	prog := "func prog() {\n\tvar g group\n\tout := make([]int, 5)\n\tfor i := 0; i < 5; i++ {\n\t\tg.Go(func() error {\n\t\t\tif i == 3 {\n\t\t\t\treturn fmt.Errorf(\"task %d failed\", i)\n\t\t\t}\n\t\t\tout[i] = i * i\n\t\t\treturn nil\n\t\t})\n\t}\n\tfmt.Println(g.Wait(), out)\n}\n"
+	want := modulestest.GoRun(t, "package main\n\nimport \"fmt\"\n"+decls+prog+"\nfunc main() { prog() }\n")
+	s, out, errOut, _ := newSession(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if _, err := s.Run(ctx, Cell{ID: 1, Code: nativeCell(decls)}); err != nil {
+		t.Fatalf("native cell: %v (stderr %s)", err, errOut)
+	}
+	if _, err := run(t, s, prog, "prog()"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != want {
+		t.Errorf("output %q, want (go run) %q", out.String(), want)
+	}
+}

@@ -416,3 +416,47 @@ func goRunPackage(t *testing.T, files map[string]string, main string) string {
 	}
 	return string(out)
 }
+
+// juggler: a func literal passed to a host function that calls it later
+// keeps the variables of the iteration it was made in. (Per-iteration
+// `for i :=` variables are the kernel's rewrite, not the interpreter's.) The expected output
+// is the go command's, for the same program with keep defined in Go.
+func TestClosureToHost(t *testing.T) {
+	body := `
+func program() {
+	j := 0
+	for j < 3 {
+		k := j
+		keep(func() int { return k })
+		j++
+	}
+	for _, f := range kept() {
+		fmt.Print(f(), " ")
+	}
+	fmt.Println()
+}
+`
+	want := goRunPackage(t, map[string]string{"p.go": "package p\n\nvar fs []func() int\n\nfunc Keep(f func() int) { fs = append(fs, f) }\n\nfunc Kept() []func() int { return fs }\n"},
+		"package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.test/p\"\n)\n\nvar keep, kept = p.Keep, p.Kept\n"+body+"\nfunc main() { program() }\n")
+	var fs []func() int
+	var out strings.Builder
+	i := interp.New(interp.Options{Stdout: &out})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Use(interp.Exports{"example.test/p/p": {
+		"Keep": reflect.ValueOf(func(f func() int) { fs = append(fs, f) }),
+		"Kept": reflect.ValueOf(func() []func() int { return fs }),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval("import (\n\t\"fmt\"\n\n\t\"example.test/p\"\n)\n\nvar keep, kept = p.Keep, p.Kept\n" + body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval("program()"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != want {
+		t.Errorf("interpreted: %q; go run: %q", out.String(), want)
+	}
+}
