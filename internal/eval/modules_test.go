@@ -33,10 +33,15 @@ func TestModules(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := modulestest.GoRun(t, string(b))
-			s, out, errOut, _ := newSession(t)
-			runModuleCells(t, s, modulestest.AsCells(string(b))...)
-			if got := out.String(); got != want {
-				t.Errorf("output:\n%s\nwant (go run):\n%s\nstderr: %s", got, want, errOut)
+			// Compiled into a plugin where the package allows, and
+			// interpreted: both must print what go run prints.
+			for _, interpret := range []bool{false, true} {
+				s, out, errOut, _ := newSession(t)
+				s.builder.InterpretImports = interpret
+				runModuleCells(t, s, modulestest.AsCells(string(b))...)
+				if got := out.String(); got != want {
+					t.Errorf("interpreted %v: output:\n%s\nwant (go run):\n%s\nstderr: %s, notes %q", interpret, got, want, errOut, s.Notes())
+				}
 			}
 		})
 	}
@@ -81,6 +86,7 @@ func TestImportErrors(t *testing.T) {
 func TestImportInterpreterLimit(t *testing.T) {
 	modulestest.NeedProxy(t)
 	s, _, _, _ := newSession(t)
+	s.builder.InterpretImports = true // the interpreter's own limits
 	_, err := run(t, s, "import \"github.com/sourcegraph/conc/panics\"")
 	if err == nil {
 		t.Skip("the interpreter now compiles conc/panics")
@@ -100,6 +106,7 @@ func TestImportInterpreterLimit(t *testing.T) {
 func TestImportRecursiveType(t *testing.T) {
 	modulestest.NeedProxy(t)
 	s, _, _, _ := newSession(t)
+	s.builder.InterpretImports = true // the interpreter's own limits
 	_, err := run(t, s, "import \"golang.org/x/text/unicode/norm\"")
 	if err == nil {
 		t.Skip("the interpreter now builds norm's types")

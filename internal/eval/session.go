@@ -483,19 +483,48 @@ func (s *Session) loadModule(ctx context.Context, imp cell.Import) (string, erro
 		msg := fmt.Sprintf("line %d: %v", imp.Line, err)
 		return "", &Error{Name: "ImportError", Value: msg, Traceback: []string{"ImportError: " + msg}}
 	}
+	var pkg *modules.Package
+	for _, p := range pkgs {
+		if p.ImportPath == imp.Path {
+			pkg = p
+		}
+	}
+	if pkg == nil {
+		return packageName(imp.Path), nil
+	}
+	// Compiled into a plugin where it can be (fast), else interpreted.
+	how := "is interpreted from source"
+	syms, why, err := s.builder.Compile(ctx, pkg)
+	switch {
+	case syms != nil:
+		if err := s.in.Use(syms); err != nil {
+			return "", fmt.Errorf("eval: load the symbols of %s: %w", imp.Path, err)
+		}
+		s.natives.add(imp.Path, syms)
+		how = "is compiled into a plugin"
+	case err != nil && ctx.Err() != nil:
+		return "", s.failure(ctx, err)
+	case err != nil:
+		how += " (building a plugin failed: " + firstLine(err.Error()) + ")"
+	case why != "":
+		how += " (" + why + ")"
+	}
 	if len(added) > 0 {
 		ms := make([]string, len(added))
 		for i, m := range added {
 			ms[i] = m.String()
 		}
-		s.notes = append(s.notes, fmt.Sprintf("%s is interpreted from source (module %s)", imp.Path, strings.Join(ms, ", ")))
+		s.notes = append(s.notes, fmt.Sprintf("%s %s; module %s", imp.Path, how, strings.Join(ms, ", ")))
 	}
-	for _, p := range pkgs {
-		if p.ImportPath == imp.Path && p.Name != "" {
-			return p.Name, nil
-		}
+	if pkg.Name != "" {
+		return pkg.Name, nil
 	}
 	return packageName(imp.Path), nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 func (s *Session) importedName(name string) bool {

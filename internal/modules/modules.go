@@ -57,6 +57,9 @@ type Package struct {
 	Dir        string
 	GoFiles    []string
 	Module     *Module
+	// Deps are the import paths of every package it imports, directly
+	// or not, standard library included.
+	Deps []string
 }
 
 // Module is a module in the session's build list.
@@ -246,6 +249,7 @@ type listed struct {
 	Standard   bool
 	GoFiles    []string
 	SFiles     []string
+	Deps       []string
 	Module     *Module
 	Error      *struct{ Err string }
 }
@@ -322,7 +326,7 @@ func (d *Dir) load(ctx context.Context, paths []string) error {
 			errs = append(errs, fmt.Sprintf("cannot import %s: it has assembly code (%s), which the interpreter cannot run: use a pure-Go package, or import it in a %%%%native cell, which compiles it", l.ImportPath, strings.Join(l.SFiles, ", ")))
 			continue
 		}
-		d.pkgs[l.ImportPath] = &Package{ImportPath: l.ImportPath, Name: l.Name, Dir: l.Dir, GoFiles: l.GoFiles, Module: l.Module}
+		d.pkgs[l.ImportPath] = &Package{ImportPath: l.ImportPath, Name: l.Name, Dir: l.Dir, GoFiles: l.GoFiles, Module: l.Module, Deps: l.Deps}
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "\n"))
@@ -381,6 +385,29 @@ func quote(ps []string) []string {
 		q[i] = fmt.Sprintf("%q", p)
 	}
 	return q
+}
+
+// Modules returns the modules that provide pkg and the packages it
+// imports, as far as loads have seen them, by path.
+func (d *Dir) Modules(pkg *Package) []*Module {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	seen := map[string]bool{}
+	var out []*Module
+	add := func(m *Module) {
+		if m != nil && !seen[m.Path] {
+			seen[m.Path] = true
+			out = append(out, m)
+		}
+	}
+	add(pkg.Module)
+	for _, dep := range pkg.Deps {
+		if p := d.pkgs[dep]; p != nil {
+			add(p.Module)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
 }
 
 // FS returns the file system the interpreter reads the loaded packages'

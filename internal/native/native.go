@@ -66,6 +66,8 @@ func (e *Error) Error() string { return strings.Join(e.Lines, "\n") }
 // Builder builds %%native cells in a session's module directory.
 type Builder struct {
 	Mods *modules.Dir
+	// InterpretImports turns Compile off: imports are interpreted.
+	InterpretImports bool
 
 	mu     sync.Mutex
 	loaded map[string]*Package // by import path, in this process; nil until used
