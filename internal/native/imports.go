@@ -42,6 +42,9 @@ func (b *Builder) Compile(ctx context.Context, pkg *modules.Package) (map[string
 	if b.InterpretImports {
 		return nil, "", nil
 	}
+	if why := b.toolchainMismatch(ctx); why != "" {
+		return nil, why, nil
+	}
 	if g := genericAPI(pkg); g != "" {
 		return nil, "its API is generic: " + g, nil
 	}
@@ -94,6 +97,23 @@ func (b *Builder) Compile(ctx context.Context, pkg *modules.Package) (map[string
 	}
 	b.loaded[path] = &Package{Path: path, Symbols: *syms, Built: true}
 	return *syms, "", nil
+}
+
+// toolchainMismatch says why plugins cannot be built here when the go
+// command is not the Go version the kernel was built with (a plugin must
+// be built by the same), or "".
+func (b *Builder) toolchainMismatch(ctx context.Context) string {
+	if b.goVersion == "" {
+		out, err := b.Mods.Go(ctx, "env", "GOVERSION")
+		if err != nil {
+			return "" // the build will say what is wrong
+		}
+		b.goVersion = strings.TrimSpace(string(out))
+	}
+	if b.goVersion != runtime.Version() {
+		return fmt.Sprintf("the go command is %s, the kernel was built with %s; a plugin needs the same", b.goVersion, runtime.Version())
+	}
+	return ""
 }
 
 // cachedPlugin is where the plugin named key is kept.

@@ -69,8 +69,9 @@ type Builder struct {
 	// InterpretImports turns Compile off: imports are interpreted.
 	InterpretImports bool
 
-	mu     sync.Mutex
-	loaded map[string]*Package // by import path, in this process; nil until used
+	mu        sync.Mutex
+	goVersion string              // of the go command, once asked
+	loaded    map[string]*Package // by import path, in this process; nil until used
 }
 
 // exportPrefix starts the exported handle of each top-level name.
@@ -87,6 +88,9 @@ func (b *Builder) Build(ctx context.Context, code string) (*Package, error) {
 	root, err := b.Mods.Path(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if why := b.toolchainMismatch(ctx); why != "" {
+		return nil, errors.New("%%native: " + why + " (put the matching go command first on PATH)")
 	}
 	src := "package native\n//line cell.go:1\n" + code
 	fset := token.NewFileSet()
