@@ -66,3 +66,31 @@ func TestGoGetPins(t *testing.T) {
 		t.Fatalf("%%go build: %+v", r)
 	}
 }
+
+// A %%native cell is replayed like any other after a worker crash: its
+// names work in the new worker.
+func TestNativeSurvivesCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a Go plugin")
+	}
+	h := newHandler(t)
+	ctx := context.Background()
+	exec := func(code string) (kernel.ExecuteReply, *recorder) {
+		t.Helper()
+		out := &recorder{}
+		return h.Execute(ctx, kernel.ExecuteRequest{Code: code}, out), out
+	}
+	if r, out := exec("%%native\nfunc triple(n int) int { return 3 * n }\n"); r.Status != "ok" {
+		t.Fatalf("%%%%native: %+v %q", r, out.stream("stderr"))
+	}
+	crash := "m := map[int]int{}\nfor i := 0; i < 4; i++ {\n\tgo func() {\n\t\tfor {\n\t\t\tm[1] = i\n\t\t}\n\t}()\n}\nselect {}"
+	if r, _ := exec(crash); r.Ename != "WorkerDied" || !strings.Contains(r.Evalue, "replaying 1 earlier cells") {
+		t.Fatalf("crash: %+v", r)
+	}
+	if r, out := exec("triple(14)"); r.Status != "ok" || len(out.results) != 1 || out.results[0].Data["text/plain"] != "42" {
+		t.Fatalf("after the crash: %+v %+v", r, out.results)
+	}
+	if r, _ := exec("x := 1\n%%native\nfunc f() {}"); r.Status != "error" || !strings.Contains(r.Evalue, "first line") {
+		t.Fatalf("%%%%native not first: %+v", r)
+	}
+}
