@@ -56,6 +56,16 @@ And a long session, in a third table (`bench.py --soak` runs only it):
   history     kernel start (to the first kernel_info_reply) with 100,000
               entries in the stored input history against none (9 each,
               alternated)
+  modules     import "golang.org/x/sync/errgroup" as a fresh kernel's first
+              cell: with empty module and plugin caches (download, extract,
+              plugin build) and with both warm (the issue's "warm import",
+              < 1 s)
+  %%native    a fib cell compiled into a plugin: the first in a fresh kernel,
+              an edited one after it, and the first with an empty build cache
+              (the runtime is rebuilt for plugins)
+  fib(32)     %%native vs compiled Go (go run, timed inside) vs interpreted
+  10k g       10,000 goroutines and a WaitGroup, as top-level statements
+              (median of 5; the issue's target is <= 60 ms)
 
 The tables are informational: the exit status is 0 whatever the targets say.
 """
@@ -64,6 +74,7 @@ import hmac
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -380,12 +391,18 @@ class juggler_kernel:
 
     Its stderr (a line per worker started, and any complaint) goes to a
     temporary file rather than between the tables; when the block fails,
-    the end of it is printed."""
+    the end of it is printed. env adds environment variables."""
+
+    def __init__(self, env=None):
+        self.env = env
 
     def __enter__(self):
         self.log = tempfile.TemporaryFile("w+")
         self.km = KernelManager(kernel_name=kernelenv.KERNEL_NAME)
-        self.km.start_kernel(stderr=self.log)
+        if self.env:
+            self.km.start_kernel(stderr=self.log, env={**os.environ, **self.env})
+        else:
+            self.km.start_kernel(stderr=self.log)
         self.lean = Lean(self.km)
         self.lean.ready()
         return self.lean
@@ -690,11 +707,85 @@ def long_session_table(x):
     return rows
 
 
+FIB = ("func fib(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n"
+       "\treturn fib(n-1) + fib(n-2)\n}\n")
+FIB32 = "2178309"
+TENK_CELL = ("var wg sync.WaitGroup\n"
+             "for i := 0; i < 10000; i++ {\n"
+             "\twg.Add(1)\n"
+             "\tgo func() { wg.Done() }()\n"
+             "}\n"
+             "wg.Wait()")
+
+
+def go_env(name):
+    return subprocess.run(["go", "env", name], capture_output=True, text=True).stdout.strip()
+
+
+def compiled_fib32():
+    """fib(32) compiled by go run, timed inside the program (seconds)."""
+    src = ("package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\n" + FIB +
+           "\nfunc main() {\n\tt := time.Now()\n\tr := fib(32)\n"
+           "\tfmt.Println(time.Since(t).Nanoseconds(), r)\n}\n")
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "main.go"), "w") as f:
+            f.write(src)
+        env = {**os.environ, "GOWORK": "off", "GO111MODULE": "off"}
+        out = subprocess.run(["go", "run", "main.go"], cwd=d, env=env, check=True,
+                             capture_output=True, text=True).stdout.split()
+        times = []
+        for _ in range(3):
+            out = subprocess.run(["go", "run", "main.go"], cwd=d, env=env, check=True,
+                                 capture_output=True, text=True).stdout.split()
+            times.append(int(out[0]) / 1e9)
+        return statistics.median(times)
+
+
+def measure_modules():
+    """Imports, %%native builds, fib(32) three ways, 10k goroutines."""
+    res = {}
+    errgroup = 'import "golang.org/x/sync/errgroup"\nvar g errgroup.Group'
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as xdg:
+        # An empty module cache and an empty plugin cache (the user cache
+        # directory): download, extract, build the plugin.
+        try:
+            with juggler_kernel(env={"GOMODCACHE": cache, "XDG_CACHE_HOME": xdg}) as lean:
+                res["import_first"], _ = run_ok(lean, "first import (empty caches)",
+                                                errgroup, timeout=300)
+        finally:
+            subprocess.run(["go", "clean", "-modcache"], env={**os.environ, "GOMODCACHE": cache},
+                           capture_output=True)
+    for _ in range(2):  # the first may fill the caches; the second is warm
+        with juggler_kernel() as lean:
+            res["import_warm"], _ = run_ok(lean, "warm import", errgroup, timeout=300)
+    stamp = str(time.time_ns())
+    with tempfile.TemporaryDirectory() as gocache:
+        with juggler_kernel(env={"GOCACHE": gocache}) as lean:
+            res["native_cold_cache"], _ = run_ok(
+                lean, "%%native, empty build cache",
+                f"%%native\n// {stamp} cold\n" + FIB, timeout=600)
+    with juggler_kernel() as lean:
+        res["native_first"], _ = run_ok(lean, "%%native, first in a kernel",
+                                        f"%%native\n// {stamp} first\n" + FIB, timeout=600)
+        res["native_edit"], _ = run_ok(lean, "%%native, edited",
+                                       f"%%native\n// {stamp} edited\n" + FIB, timeout=600)
+        res["fib_native"] = median_of([run_ok(lean, "fib(32) native", "fib(32)", FIB32)[0]
+                                       for _ in range(3)])
+        run_ok(lean, "interpreted fib", FIB.replace("fib", "fibi"))
+        res["fib_interp"], _ = run_ok(lean, "fib(32) interpreted", "fibi(32)", FIB32, timeout=600)
+        for _ in range(2):
+            run_ok(lean, "10k goroutines (warm-up)", TENK_CELL)
+        res["tenk"] = median_of([run_ok(lean, "10k goroutines", TENK_CELL)[0]
+                                 for _ in range(HEAVY)])
+    res["fib_compiled"] = compiled_fib32()
+    return res
+
+
 def measure_juggler():
     """The juggler-only figures; a part that fails is left out, with a
     warning, so that the rest is still measured."""
     res = {}
-    for part in (measure_rebuild, measure_restore, measure_interrupt, measure_trace):
+    for part in (measure_modules, measure_rebuild, measure_restore, measure_interrupt, measure_trace):
         try:
             res.update(part())
         except Exception as e:  # the kernel is being worked on: report, go on
@@ -815,6 +906,23 @@ def juggler_table(x):
          lambda v: v <= 3.0),
         ("timeline text/html, 2,000 goroutines",
          "many_html", size, None, "< 1 MB", lambda v: v < 1_000_000),
+        ("import errgroup, empty module and plugin caches",
+         "import_first", fmt_time, None, "", None),
+        ("import errgroup, module cached (warm)",
+         "import_warm", fmt_time, None, "< 1 s", lambda v: v < 1.0),
+        ("%%native fib, empty build cache",
+         "native_cold_cache", fmt_time, None, "", None),
+        ("%%native fib, first in a kernel",
+         "native_first", fmt_time, None, "", None),
+        ("%%native fib, edited",
+         "native_edit", fmt_time, None, "", None),
+        ("fib(32) %%native (cell, median of 3)",
+         "fib_native", fmt_time, ("compiled", "fib_compiled"), "<= 2x compiled",
+         lambda v: v <= 2 * x["fib_compiled"]),
+        ("fib(32) interpreted (cell)",
+         "fib_interp", fmt_time, ("compiled", "fib_compiled"), "", None),
+        ("10,000 goroutines + WaitGroup (median of 5)",
+         "tenk", fmt_time, None, "<= 60 ms", lambda v: v <= 0.060),
     ]
     table = [("juggler only", "juggler", "compared with", "ratio", "target", "")]
     for label, key, f, versus, target, ok in rows:

@@ -89,6 +89,10 @@ type Cell struct {
 	Uses map[string][]string
 	// Defines lists the top-level names the cell declares.
 	Defines []string
+	// Wrapped are the lines of the loops the rewrite runs inside a
+	// function literal (see wrapLoop): a panic's traceback should not show
+	// that literal's frame.
+	Wrapped []int
 	// Defs are the cell's const, type, func and method declarations, one
 	// by one, so a session can keep them and run them again.
 	Defs []Def
@@ -249,6 +253,7 @@ func ParseWith(code string, o Options) (*Cell, error) {
 		collect(node, declared, uses)
 		r := &rewriter{fset: fset, src: whole, line: func(pos token.Pos) int { return fset.Position(pos).Line }, defined: defined, count: o.Count}
 		p.text = r.apply(len(prefix), len(prefix)+len(text), r.edits(node))
+		c.Wrapped = append(c.Wrapped, r.wrapped...)
 		if declFile != nil {
 			for _, d := range declFile.Decls {
 				if err := c.addDecl(d, r); err != nil {

@@ -143,3 +143,64 @@ func TestDefsAndVars(t *testing.T) {
 		t.Errorf("vars = %v, want %v", vars, want)
 	}
 }
+
+// A go statement of a func literal without arguments passes the literal to
+// the kernel's helper as it is, unless the literal uses a loop's variables:
+// the interpreter reuses those across iterations, and only a closure's own
+// frame keeps each iteration's.
+func TestGoStmtForms(t *testing.T) {
+	for _, tc := range []struct {
+		code, want string
+	}{
+		{"var wg sync.WaitGroup\nfor i := 0; i < 3; i++ {\n\tgo func() { wg.Done() }()\n}",
+			GoFunc + `(1, 3, "func literal", func() { wg.Done() })`},
+		{"for i := 0; i < 3; i++ {\n\tgo func() { println(i) }()\n}",
+			GoFunc + `(1, 2, "func literal", func() func() { __f := func() { println(i) }; return func() { __f() } }())`},
+		{"go work(1, x)",
+			GoFunc + `(1, 1, "work", func() func() { __f, __a1 := work, x; return func() { __f(1, __a1) } }())`},
+	} {
+		c, err := ParseWith(tc.code, Options{Count: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var src strings.Builder
+		for _, ch := range c.Chunks {
+			src.WriteString(ch.Src)
+		}
+		if !strings.Contains(src.String(), tc.want) {
+			t.Errorf("%q became\n%s\nwant it to contain %s", tc.code, src.String(), tc.want)
+		}
+	}
+}
+
+// A loop at the top level of a cell runs inside a function literal (see
+// wrapLoop), on the same lines, unless it has a return, defer, goto or
+// label that the literal would change.
+func TestLoopWrap(t *testing.T) {
+	for _, tc := range []struct {
+		code    string
+		wrapped bool
+	}{
+		{"n := 0\nfor i := 0; i < 3; i++ {\n\tn += i\n}", true},
+		{"for _, x := range xs {\n\tprintln(x)\n}", true},
+		{"for i := 0; i < 3; i++ {\n\tdefer println(i)\n}", false},
+		{"outer:\nfor i := 0; i < 3; i++ {\n\tbreak outer\n}", false},
+		{"for {\n\tgo func() { return }()\n\tbreak\n}", true},
+	} {
+		c, err := ParseWith(tc.code, Options{Count: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var src strings.Builder
+		for _, ch := range c.Chunks {
+			src.WriteString(ch.Src)
+		}
+		got := strings.Contains(src.String(), "func() { for")
+		if got != tc.wrapped || (len(c.Wrapped) > 0) != tc.wrapped {
+			t.Errorf("%q: wrapped %v (lines %v), want %v:\n%s", tc.code, got, c.Wrapped, tc.wrapped, src.String())
+		}
+		if strings.Count(src.String(), "\n") < strings.Count(tc.code, "\n") {
+			t.Errorf("%q: lines lost:\n%s", tc.code, src.String())
+		}
+	}
+}

@@ -200,12 +200,18 @@ func (s *Session) Blocked(cell int64) []Goroutine {
 		}
 		return out
 	}
-	if len(mine()) == 0 {
+	// Goroutines the cell started just before it ended may not have run
+	// yet, and those that ended its wait (a WaitGroup's Done) may still be
+	// on their way out: give them 20 ms, looking every millisecond, so a
+	// cell whose goroutines all end costs about nothing here.
+	gs := mine()
+	for wait := 0; len(gs) > 0 && wait < 20; wait++ {
+		time.Sleep(time.Millisecond)
+		gs = mine()
+	}
+	if len(gs) == 0 {
 		return nil
 	}
-	// Goroutines the cell started just before it ended may not have run yet.
-	time.Sleep(20 * time.Millisecond)
-	gs := mine()
 	first := snapshot()
 	time.Sleep(20 * time.Millisecond)
 	second := snapshot()

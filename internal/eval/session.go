@@ -13,6 +13,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,6 +25,8 @@ import (
 
 	"github.com/juggler-kernel/juggler/internal/cell"
 	"github.com/juggler-kernel/juggler/internal/display"
+	"github.com/juggler-kernel/juggler/internal/modules"
+	"github.com/juggler-kernel/juggler/internal/native"
 	"github.com/juggler-kernel/juggler/internal/stdlib"
 	"github.com/juggler-kernel/juggler/internal/tracer"
 )
@@ -51,6 +54,9 @@ type Options struct {
 	Stdin  io.Reader
 	// Display receives what cells show with the display package.
 	Display display.Sink
+	// Modules resolves imports outside the standard library; nil means
+	// a module directory of the session's own.
+	Modules *modules.Dir
 }
 
 // Session is one interpreter and what the cells run so far have defined.
@@ -75,6 +81,12 @@ type Session struct {
 
 	goroutines *goroutines
 	timers     *timers
+	// wrapped are the running cell's loops that run in a function
+	// literal of the rewrite's, whose frames a traceback leaves out.
+	wrapped []int
+	// natives are the symbols of the %%native cells' plugins.
+	natives natives
+	builder *native.Builder
 
 	stopMu sync.Mutex
 	// stops holds, per cell, a channel closed when the cell is stopped.
@@ -166,10 +178,14 @@ func (e *Error) Error() string { return e.Name + ": " + e.Value }
 // and the kernel's helpers.
 func New(o Options) (*Session, error) {
 	tw := &traceWriter{w: o.Stderr}
+	if o.Modules == nil {
+		o.Modules = modules.Open("")
+	}
 	s := &Session{opts: o, stderr: tw, imported: map[string]string{}, names: map[string]bool{}}
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}, perCell: map[int64]int{}}
 	s.timers = &timers{stderr: o.Stderr}
 	s.stops = map[int64]chan struct{}{}
+	s.builder = &native.Builder{Mods: o.Modules}
 	in, err := s.newInterp()
 	if err != nil {
 		return nil, err
@@ -202,10 +218,15 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		// String and so on.
 		ResultInterfaces: richTypes(),
 		StdlibSource:     stdlib.Source,
+		// Packages outside the standard library are interpreted from
+		// the source the session's module resolved.
+		GoPath:               ".",
+		SourcecodeFilesystem: s.opts.Modules.FS(),
+		BuildTags:            modules.Tags,
 	})
 	show := reflect.ValueOf(s.show)
 	displays := display.Symbols(s.opts.Display)
-	for _, syms := range []interp.Exports{stdlib.Symbols, stdlib.Unrestricted, unsafe.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), {
+	for _, syms := range append(s.natives.symbols(), stdlib.Symbols, stdlib.Unrestricted, unsafe.Symbols, displays, s.timers.symbols(), richSymbols(show, displays[display.ImportPath+"/display"]["Value"]), interp.Exports{
 		runtimePath + "/" + runtimePath: {
 			"Show": show,
 			"Go":   reflect.ValueOf(s.goroutines.start),
@@ -213,7 +234,7 @@ func (s *Session) newInterp() (*interp.Interpreter, error) {
 		},
 		"os/os":     {"Exit": reflect.ValueOf(s.exit)},
 		"time/time": {"Sleep": reflect.ValueOf(s.sleep)},
-	}} {
+	}) {
 		if err := in.Use(syms); err != nil {
 			return nil, fmt.Errorf("eval: load symbols: %w", err)
 		}
@@ -258,10 +279,14 @@ type Cell struct {
 // Run runs a cell. ctx cancels it; a cell that deadlocks is cancelled with
 // an error that says so.
 func (s *Session) Run(ctx context.Context, in Cell) (Result, error) {
+	if code, ok := strings.CutPrefix(in.Code, native.Marker); ok {
+		return s.runNative(ctx, in, code)
+	}
 	c, err := cell.ParseWith(in.Code, cell.Options{Defined: func(n string) bool { return s.names[n] }, Count: in.Count})
 	if err != nil {
 		return Result{}, compileError(err)
 	}
+	s.wrapped = c.Wrapped
 	s.goroutines.cell.Store(in.ID)
 	s.goroutines.count.Store(int64(in.Count))
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -444,12 +469,35 @@ func (s *Session) importAll(ctx context.Context, c *cell.Cell) error {
 		if name == "" {
 			name = packageName(imp.Path)
 		}
-		explicit[name] = true
 		if s.imported[imp.Path] == name {
+			explicit[name] = true
 			continue
 		}
+		if !modules.IsStandard(imp.Path) && !s.natives.has(imp.Path) {
+			n, err := s.loadModule(ctx, imp)
+			if err != nil {
+				return err
+			}
+			if imp.Name == "" {
+				name = n
+			}
+		}
+		explicit[name] = true
 		src := fmt.Sprintf("\n//line %s:%d:1\nimport %s %q", cell.FileName, imp.Line, imp.Name, imp.Path)
 		if _, err := s.in.EvalWithContext(ctx, src); err != nil {
+			if !modules.IsStandard(imp.Path) && !s.natives.has(imp.Path) && ctx.Err() == nil {
+				// The go command found the package; the interpreter
+				// could not compile it (a compile error, or a panic of
+				// the compiler's).
+				why := err.Error()
+				var p interp.Panic
+				if errors.As(err, &p) {
+					why = panicText(p.Value)
+					s.stderr.take()
+				}
+				msg := fmt.Sprintf("line %d: cannot interpret %s: %s\n(an interpreter limit: import it in a %%%%native cell instead, which compiles it, and use it from there)", imp.Line, imp.Path, why)
+				return &Error{Name: "ImportError", Value: msg, Traceback: []string{"ImportError: " + msg}}
+			}
 			return s.failure(ctx, err)
 		}
 		s.imported[imp.Path] = name
@@ -473,6 +521,63 @@ func (s *Session) importAll(ctx context.Context, c *cell.Cell) error {
 		s.imported[path] = name
 	}
 	return nil
+}
+
+// loadModule resolves a package outside the standard library with the go
+// command, for the interpreter to read its source, and returns its name.
+// The first time a module is used, a note says where it comes from and how
+// it runs.
+func (s *Session) loadModule(ctx context.Context, imp cell.Import) (string, error) {
+	pkgs, added, err := s.opts.Modules.Load(ctx, imp.Path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", s.failure(ctx, err)
+		}
+		msg := fmt.Sprintf("line %d: %v", imp.Line, err)
+		return "", &Error{Name: "ImportError", Value: msg, Traceback: []string{"ImportError: " + msg}}
+	}
+	var pkg *modules.Package
+	for _, p := range pkgs {
+		if p.ImportPath == imp.Path {
+			pkg = p
+		}
+	}
+	if pkg == nil {
+		return packageName(imp.Path), nil
+	}
+	// Compiled into a plugin where it can be (fast), else interpreted.
+	how := "is interpreted from source"
+	syms, why, err := s.builder.Compile(ctx, pkg)
+	switch {
+	case syms != nil:
+		if err := s.in.Use(syms); err != nil {
+			return "", fmt.Errorf("eval: load the symbols of %s: %w", imp.Path, err)
+		}
+		s.natives.add(imp.Path, syms)
+		how = "is compiled into a plugin"
+	case err != nil && ctx.Err() != nil:
+		return "", s.failure(ctx, err)
+	case err != nil:
+		how += " (building a plugin failed: " + firstLine(err.Error()) + ")"
+	case why != "":
+		how += " (" + why + ")"
+	}
+	if len(added) > 0 {
+		ms := make([]string, len(added))
+		for i, m := range added {
+			ms[i] = m.String()
+		}
+		s.notes = append(s.notes, fmt.Sprintf("%s %s; module %s", imp.Path, how, strings.Join(ms, ", ")))
+	}
+	if pkg.Name != "" {
+		return pkg.Name, nil
+	}
+	return packageName(imp.Path), nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 func (s *Session) importedName(name string) bool {
@@ -568,6 +673,9 @@ func (s *Session) panicError(p interp.Panic) error {
 		v = rv.Interface()
 	}
 	frames := s.stderr.take()
+	for _, l := range s.wrapped {
+		frames = slices.DeleteFunc(frames, func(f string) bool { return f == fmt.Sprintf("    line %d: in func", l) })
+	}
 	if e, ok := v.(interp.Exit); ok {
 		return exitError(e.Code, frames)
 	}

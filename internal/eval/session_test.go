@@ -44,7 +44,7 @@ func (s *safeBuffer) Write(p []byte) (int, error) {
 }
 func (s *safeBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func newSession(t *testing.T) (*Session, *safeBuffer, *safeBuffer, *recorder) {
+func newSession(t testing.TB) (*Session, *safeBuffer, *safeBuffer, *recorder) {
 	t.Helper()
 	out, errOut, rec := &safeBuffer{}, &safeBuffer{}, &recorder{}
 	s, err := New(Options{Stdout: out, Stderr: errOut, Stdin: strings.NewReader("hello\n"), Display: rec})

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/juggler-kernel/juggler/internal/cell"
+	"github.com/juggler-kernel/juggler/internal/modules"
+	"github.com/juggler-kernel/juggler/internal/native"
 	"github.com/juggler-kernel/juggler/internal/supervisor"
 	"github.com/juggler-kernel/juggler/internal/wire"
 	"github.com/juggler-kernel/juggler/kernel"
@@ -45,6 +47,8 @@ type Handler struct {
 	restored int
 	// traceAll traces every cell (%trace on).
 	traceAll bool
+	// mods is the session's module directory (%go get; imports).
+	mods *modules.Dir
 }
 
 // parseTrace reads the arguments of %%trace: --procs N and --out FILE.
@@ -98,6 +102,14 @@ func New(o Options) *Handler {
 		o.Supervisor.Log = o.Log
 	}
 	h := &Handler{log: o.Log}
+	// The module directory is made before the worker starts, so that
+	// every worker of this kernel resolves imports in the same one.
+	if mods, err := modules.Temp(); err != nil {
+		o.Log.Printf("no module directory, imports outside the standard library will fail: %v", err)
+	} else {
+		h.mods = mods
+		o.Supervisor.Env = append(append([]string(nil), o.Supervisor.Env...), modules.EnvDir+"="+mods.Root())
+	}
 	hook := o.Supervisor.OnStart
 	o.Supervisor.OnStart = func(ctx context.Context, s *supervisor.Supervisor) error {
 		if hook != nil {
@@ -173,6 +185,7 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 	code := src.Text
 	var payload []map[string]any
 	var trace *wire.Trace
+	isNative := false
 	for _, m := range src.Magics {
 		fields := strings.Fields(m.Text)
 		switch name, args := fields[0], fields[1:]; name {
@@ -191,6 +204,18 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 			if err := h.setTraceAll(args, out); err != nil {
 				return errorReply("UsageError", err.Error(), nil)
 			}
+		case "%%native":
+			if strings.TrimSpace(req.Code[:m.Start]) != "" {
+				return errorReply("UsageError", "%%native must be the first line of the cell", nil)
+			}
+			if len(args) > 0 {
+				return errorReply("UsageError", "%%native takes no arguments", nil)
+			}
+			isNative = true
+		case "%go":
+			if err := h.goCommand(ctx, args, out); err != nil {
+				return errorReply("GoCommandError", err.Error(), nil)
+			}
 		default:
 			return errorReply("UsageError", fmt.Sprintf("unknown magic %s; type %%help", name), nil)
 		}
@@ -198,6 +223,12 @@ func (h *Handler) Execute(ctx context.Context, req kernel.ExecuteRequest, out ke
 	reply := kernel.ExecuteReply{Status: "ok", Payload: payload}
 	if strings.TrimSpace(code) == "" {
 		return reply
+	}
+	if isNative {
+		// The worker builds the cell into a plugin (internal/native);
+		// the marker is a comment on the magic's blanked line, so cell
+		// lines keep their numbers, and a replay rebuilds it.
+		code = native.Marker + code
 	}
 	h.mu.Lock()
 	if trace == nil && h.traceAll {
@@ -295,5 +326,10 @@ func (h *Handler) Interrupt() { h.current().Interrupt() }
 func (h *Handler) Shutdown(restart bool) {
 	if err := h.current().Close(); err != nil {
 		h.log.Printf("shut down worker: %v", err)
+	}
+	if h.mods != nil {
+		if err := h.mods.Close(); err != nil {
+			h.log.Printf("remove module directory: %v", err)
+		}
 	}
 }

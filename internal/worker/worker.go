@@ -22,6 +22,7 @@ import (
 	"sync/atomic"
 
 	"github.com/juggler-kernel/juggler/internal/eval"
+	"github.com/juggler-kernel/juggler/internal/modules"
 	"github.com/juggler-kernel/juggler/internal/render"
 	"github.com/juggler-kernel/juggler/internal/timeline"
 	"github.com/juggler-kernel/juggler/internal/tracer"
@@ -92,7 +93,11 @@ func Serve(o Options) error {
 		_, _ = fmt.Fprintf(o.Stderr, "juggler: %v; cells run without a memory limit\n", err)
 	}
 	w := &worker{events: wire.NewWriter(o.Events), stdout: o.Stdout, stderr: o.Stderr, nonce: hex.EncodeToString(b[:])}
-	sess, err := eval.New(eval.Options{Stdout: o.Stdout, Stderr: o.Stderr, Stdin: &stdin{w: w}, Display: w})
+	// The kernel names the module directory, so that pins outlive this
+	// worker; a worker on its own makes one of its own.
+	mods := modules.Open(os.Getenv(modules.EnvDir))
+	defer mods.Close()
+	sess, err := eval.New(eval.Options{Stdout: o.Stdout, Stderr: o.Stderr, Stdin: &stdin{w: w}, Display: w, Modules: mods})
 	if err != nil {
 		return err
 	}

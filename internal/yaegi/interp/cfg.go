@@ -2633,8 +2633,20 @@ func getVars(n *node) (vars []*node) {
 }
 
 func genGlobalVarDecl(nodes []*node, sc *scope) (*node, error) {
-	varNode := &node{kind: varDecl, action: aNop, gen: nop}
+	// juggler: a variable also depends on the variables the functions
+	// it calls use, as in Go's initialization order (uuid's
+	// `var NameSpaceDNS = Must(Parse(...))` needs the table Parse reads).
+	// Names are looked up in the package scope, so a local that shadows a
+	// global can make a false dependency; when that makes a loop, the
+	// order falls back to direct references.
+	if v, err := orderGlobalVars(nodes, sc, true); err == nil {
+		return v, nil
+	}
+	return orderGlobalVars(nodes, sc, false)
+}
 
+func orderGlobalVars(nodes []*node, sc *scope, viaFuncs bool) (*node, error) {
+	varNode := &node{kind: varDecl, action: aNop, gen: nop}
 	// juggler: a dependency declared by an earlier evaluation (a cell's
 	// w := 3, then var x int = w) is already there; counting it made a
 	// "variable definition loop".
@@ -2644,7 +2656,7 @@ func genGlobalVarDecl(nodes []*node, sc *scope) (*node, error) {
 	}
 	deps := map[*node][]*node{}
 	for _, n := range nodes {
-		for _, d := range getVarDependencies(n, sc) {
+		for _, d := range getVarDependencies(n, sc, viaFuncs) {
 			if pending[d] {
 				deps[n] = append(deps[n], d)
 			}
@@ -2685,17 +2697,24 @@ func genGlobalVarDecl(nodes []*node, sc *scope) (*node, error) {
 	return varNode, nil
 }
 
-func getVarDependencies(nod *node, sc *scope) (deps []*node) {
-	nod.Walk(func(n *node) bool {
+func getVarDependencies(nod *node, sc *scope, viaFuncs bool) (deps []*node) {
+	seen := map[*node]bool{} // juggler: functions walked
+	var visit func(n *node) bool
+	visit = func(n *node) bool {
 		if n.kind != identExpr {
 			return true
 		}
 		// Process ident nodes, and avoid false dependencies.
-		if n.anc.kind == selectorExpr && childPos(n) == 1 {
+		if n.anc != nil && n.anc.kind == selectorExpr && childPos(n) == 1 {
 			return false
 		}
 		sym, _, ok := sc.lookup(n.ident)
 		if !ok {
+			return false
+		}
+		if viaFuncs && sym.kind == funcSym && sym.node != nil && sym.node.kind == funcDecl && !seen[sym.node] {
+			seen[sym.node] = true
+			sym.node.Walk(visit, nil)
 			return false
 		}
 		if sym.kind != varSym || !sym.global || sym.node == nod {
@@ -2703,7 +2722,8 @@ func getVarDependencies(nod *node, sc *scope) (deps []*node) {
 		}
 		deps = append(deps, sym.node)
 		return false
-	}, nil)
+	}
+	nod.Walk(visit, nil)
 	return deps
 }
 

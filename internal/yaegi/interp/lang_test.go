@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/juggler-kernel/juggler/internal/stdlib"
 	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
@@ -619,4 +620,110 @@ func TestStdlibSource(t *testing.T) {
 		{"a define in a top-level for body", []string{"n := 0", "func next() (int, bool) { n++; return n, n < 3 }", "s := 0", "for { v, ok := next(); if !ok { break }; s += v }", "s"}, "3 int"},
 		{"a define in a top-level if init", []string{"func f() (int, bool) { return 1, true }", "func g() (int, bool) { return 2, false }", "r := 0\nif v, ok := f(); ok { r = v }\n_, ok := g()", "r == 1 && !ok"}, "true bool"},
 	})
+}
+
+// juggler: package variables are initialized after the variables the
+// functions in their initializers use, in Go's order. The expected output
+// is the go command's, for the same two-file package.
+func TestInitOrderThroughFuncs(t *testing.T) {
+	files := map[string]string{
+		"a.go": "package p\n\nvar Table = build()\n\nvar Sum = total(Table)\n\nfunc build() []int { return scale(base) }\n\nfunc total(xs []int) (s int) {\n\tfor _, x := range xs {\n\t\ts += x * factor\n\t}\n\treturn s\n}\n",
+		"b.go": "package p\n\nvar base = []int{1, 2, 3}\n\nvar factor = len(base) + 1\n\nfunc scale(xs []int) []int {\n\tr := make([]int, len(xs))\n\tfor i, x := range xs {\n\t\tr[i] = x * 10\n\t}\n\treturn r\n}\n",
+	}
+	main := "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.test/p\"\n)\n\nfunc main() { fmt.Println(p.Table, p.Sum) }\n"
+	want := goRunPackage(t, files, main)
+
+	mfs := fstest.MapFS{}
+	for name, src := range files {
+		mfs["src/example.test/p/"+name] = &fstest.MapFile{Data: []byte(src)}
+	}
+	var out strings.Builder
+	i := interp.New(interp.Options{GoPath: ".", SourcecodeFilesystem: mfs, Stdout: &out})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval(strings.Replace(main, "func main() {", "func program() {", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval("program()"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != want {
+		t.Errorf("interpreted: %q; go run: %q", out.String(), want)
+	}
+}
+
+// goRunPackage runs main with the go command, in a module example.test
+// that holds package p made of files.
+func goRunPackage(t *testing.T, files map[string]string, main string) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module example.test\n\ngo 1.22\n")
+	write("main.go", main)
+	for name, src := range files {
+		write(filepath.Join("p", name), src)
+	}
+	cmd := exec.Command("go", "run", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go run: %v", err)
+	}
+	return string(out)
+}
+
+// juggler: a func literal passed to a host function that calls it later
+// keeps the variables of the iteration it was made in. (Per-iteration
+// `for i :=` variables are the kernel's rewrite, not the interpreter's.) The expected output
+// is the go command's, for the same program with keep defined in Go.
+func TestClosureToHost(t *testing.T) {
+	body := `
+func program() {
+	j := 0
+	for j < 3 {
+		k := j
+		keep(func() int { return k })
+		j++
+	}
+	for _, f := range kept() {
+		fmt.Print(f(), " ")
+	}
+	fmt.Println()
+}
+`
+	want := goRunPackage(t, map[string]string{"p.go": "package p\n\nvar fs []func() int\n\nfunc Keep(f func() int) { fs = append(fs, f) }\n\nfunc Kept() []func() int { return fs }\n"},
+		"package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.test/p\"\n)\n\nvar keep, kept = p.Keep, p.Kept\n"+body+"\nfunc main() { program() }\n")
+	var fs []func() int
+	var out strings.Builder
+	i := interp.New(interp.Options{Stdout: &out})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Use(interp.Exports{"example.test/p/p": {
+		"Keep": reflect.ValueOf(func(f func() int) { fs = append(fs, f) }),
+		"Kept": reflect.ValueOf(func() []func() int { return fs }),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval("import (\n\t\"fmt\"\n\n\t\"example.test/p\"\n)\n\nvar keep, kept = p.Keep, p.Kept\n" + body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval("program()"); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != want {
+		t.Errorf("interpreted: %q; go run: %q", out.String(), want)
+	}
 }

@@ -1685,6 +1685,16 @@ func callBin(n *node) {
 				values = append(values, genInterfaceWrapper(c, getMapType(c.typ)))
 			case isInterfaceSrc(c.typ):
 				values = append(values, genValueInterfaceValue(c))
+			case isFuncSrc(c.typ) && c.kind == funcLit:
+				// juggler: a func literal handed to a host function is a
+				// closure made here: it keeps this frame's variables as
+				// they are now (this iteration's loop variables), as the
+				// closures getFunc makes do. Upstream ran it on the live
+				// frame, so a callback the host calls later (errgroup's
+				// Go, time.AfterFunc, a %%native func) saw the variables
+				// of the last iteration.
+				w := genFunctionWrapper(c)
+				values = append(values, func(f *frame) reflect.Value { return w(f.clone()) })
 			case isFuncSrc(c.typ):
 				values = append(values, genFunctionWrapper(c))
 			case c.typ.cat == arrayT || c.typ.cat == variadicT:

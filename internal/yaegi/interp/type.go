@@ -2092,6 +2092,31 @@ func (t *itype) fixDummy(typ reflect.Type) reflect.Type {
 	return typ
 }
 
+// juggler: holdsByValue tells whether t contains itself by value, through
+// struct fields and array elements: a type Go cannot have, which reflect
+// would recurse on for ever.
+func holdsByValue(t reflect.Type, path map[reflect.Type]bool) bool {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Array:
+	default:
+		return false
+	}
+	if path[t] {
+		return true
+	}
+	path[t] = true
+	defer delete(path, t)
+	if t.Kind() == reflect.Array {
+		return holdsByValue(t.Elem(), path)
+	}
+	for i := 0; i < t.NumField(); i++ {
+		if holdsByValue(t.Field(i).Type, path) {
+			return true
+		}
+	}
+	return false
+}
+
 // RefType returns a reflect.Type representation from an interpreter type.
 // In simple cases, reflect types are directly mapped from the interpreter
 // counterpart.
@@ -2233,6 +2258,14 @@ func (t *itype) refType(ctx *refTypeContext) reflect.Type {
 			index int
 		}
 		fieldFix := []fixStructField{} // Slice of field indices to fix for recursivity.
+		// juggler: a field whose type holds itself by value (a cycle
+		// through a recursive type's dummy) would make reflect recurse
+		// until the stack overflows, which kills the process.
+		for _, f := range fields {
+			if holdsByValue(f.Type, map[reflect.Type]bool{}) {
+				panic(fmt.Errorf("type %s: field %s: recursive types of this shape are beyond the interpreter", t.id(), f.Name))
+			}
+		}
 		t.rtype = reflect.StructOf(fields)
 		registerStruct(t) // juggler: fmt finds a value's cell type (fmtvalue.go)
 		if ctx.isComplete() {

@@ -1,0 +1,5 @@
+//go:build !cgo || !(linux || freebsd || darwin)
+
+package native
+
+const pluginsWork = false
