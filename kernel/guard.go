@@ -109,7 +109,11 @@ func (t guardTransport) Listen(ctx context.Context, addr string) (net.Listener, 
 	if err != nil {
 		return nil, err
 	}
-	return newGuardListener(l), nil
+	g := newGuardListener(l)
+	if w, ok := pendingWatches.Load(t.network + " " + addr); ok {
+		g.watch = w.(*wireWatch)
+	}
+	return g, nil
 }
 
 func (t guardTransport) Addr(ep string) (string, error) {
@@ -129,6 +133,8 @@ type guardListener struct {
 	// when prev's handshake deadline must be lifted. Only the accept
 	// goroutine touches it.
 	prev *guardConn
+	// watch, if not nil, is told what the connections write.
+	watch *wireWatch
 }
 
 func newGuardListener(l net.Listener) *guardListener {
@@ -166,7 +172,7 @@ func (g *guardListener) greet(c net.Conn) {
 		c.Close()
 		return
 	}
-	gc := &guardConn{Conn: c, pending: sig,
+	gc := &guardConn{Conn: c, pending: sig, watch: g.watch,
 		frames: frameGuard{max: maxFrameSize, skip: greetingLen},
 		out:    frameGuard{max: math.MaxUint64, skip: greetingLen}}
 	if err := gc.frames.feed(sig); err != nil {
@@ -218,9 +224,13 @@ type guardConn struct {
 	rmem    []byte     // the read buffer, allocated at the first read
 	rbuf    []byte     // bytes in rmem not yet returned by Read
 
-	wmu  sync.Mutex // guards the write side: out, wbuf
-	out  frameGuard // outbound framing, to find where messages end
-	wbuf []byte     // bytes of a message not written yet
+	wmu     sync.Mutex // guards the write side: out, wbuf, matched
+	out     frameGuard // outbound framing, to find where messages end
+	wbuf    []byte     // bytes of a message not written yet
+	matched bool       // the message being written is the one watch wants
+
+	watch     *wireWatch // nil, or told of written messages
+	closeOnce sync.Once
 }
 
 func (c *guardConn) endHandshake() {
@@ -228,6 +238,36 @@ func (c *guardConn) endHandshake() {
 	c.handshook = true
 	c.mu.Unlock()
 	_ = c.Conn.SetDeadline(time.Time{})
+	if c.watch != nil {
+		c.watch.connUp()
+	}
+}
+
+// Close closes the connection once, and tells the watch it is gone.
+func (c *guardConn) Close() error {
+	err := net.ErrClosed
+	c.closeOnce.Do(func() {
+		err = c.Conn.Close()
+		if c.watch != nil && c.isHandshook() {
+			c.watch.connDown()
+		}
+	})
+	return err
+}
+
+// noteWritten tells the watch about bufs, just written, in which ends
+// messages ended. wmu must be held.
+func (c *guardConn) noteWritten(bufs net.Buffers, ends int) {
+	if c.watch == nil {
+		return
+	}
+	if !c.matched {
+		c.matched = c.watch.matches(bufs)
+	}
+	if ends > 0 && c.matched {
+		c.matched = false
+		c.watch.written()
+	}
 }
 
 func (c *guardConn) isHandshook() bool {
@@ -302,6 +342,9 @@ func (c *guardConn) Write(p []byte) (int, error) {
 		if err := c.flush(bufs, handshook); err != nil {
 			return 0, err
 		}
+		if handshook {
+			c.noteWritten(bufs, ends)
+		}
 		return len(p), nil
 	}
 	c.wbuf = append(c.wbuf, p...)
@@ -313,6 +356,7 @@ func (c *guardConn) Write(p []byte) (int, error) {
 	if err := c.flush(bufs, handshook); err != nil {
 		return 0, err
 	}
+	c.noteWritten(bufs, ends)
 	return len(p), nil
 }
 
