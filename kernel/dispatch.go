@@ -177,13 +177,35 @@ func (k *kernel) complete(ch *router, m *Message) {
 	k.handlerMu.Lock()
 	r := k.h.Complete(k.ctx, req.Code, req.CursorPos)
 	k.handlerMu.Unlock()
+	md := nonNilMap(r.Metadata)
+	if _, ok := md[typesKey]; !ok {
+		md[typesKey] = completionTypes(r)
+	}
 	k.reply(ch, m, "complete_reply", map[string]any{
 		"status":       "ok",
 		"matches":      nonNilStrings(r.Matches),
 		"cursor_start": r.CursorStart,
 		"cursor_end":   r.CursorEnd,
-		"metadata":     nonNilMap(r.Metadata),
+		"metadata":     md,
 	})
+}
+
+// typesKey is the complete_reply metadata JupyterLab reads the kinds of
+// matches from (ipykernel sends it too).
+const typesKey = "_jupyter_types_experimental"
+
+// completionTypes is one entry per match: the text, the range it replaces
+// and its kind ("<unknown>" when the Handler did not say, as ipykernel).
+func completionTypes(r CompleteReply) []map[string]any {
+	out := make([]map[string]any, len(r.Matches))
+	for i, text := range r.Matches {
+		kind := "<unknown>"
+		if i < len(r.Types) && r.Types[i] != "" {
+			kind = r.Types[i]
+		}
+		out[i] = map[string]any{"start": r.CursorStart, "end": r.CursorEnd, "text": text, "type": kind}
+	}
+	return out
 }
 
 func (k *kernel) inspect(ch *router, m *Message) {
