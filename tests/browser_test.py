@@ -57,6 +57,11 @@ SCRATCH_CELLS = [
     "",
 ]
 
+# The notebook the console check runs, and how many cells each side runs.
+CONSOLE_NB = "with-console.ipynb"
+CONSOLE_NB_CELLS = 30
+CONSOLE_CELLS = 8
+
 # JupyterLab's settings for the run: no news or update checks (there is no
 # network but the registries), no pop-ups over the screenshots.
 LAB_SETTINGS = {
@@ -115,6 +120,10 @@ def notebook_names():
 
 
 def write_scratch(path):
+    write_notebook(path, SCRATCH_CELLS)
+
+
+def write_notebook(path, sources):
     nb = {"nbformat": 4, "nbformat_minor": 5,
           "metadata": {"kernelspec": {"name": "juggler",
                                       "display_name": "Go (Juggler)",
@@ -123,7 +132,7 @@ def write_scratch(path):
           "cells": [{"cell_type": "code", "id": f"scratch-{i}",
                      "metadata": {}, "source": src, "outputs": [],
                      "execution_count": None}
-                    for i, src in enumerate(SCRATCH_CELLS)]}
+                    for i, src in enumerate(sources)]}
     with open(path, "w") as f:
         json.dump(nb, f)
 
@@ -538,8 +547,15 @@ class JupyterLabTests(FrontEnd, unittest.TestCase):
         return f"{Env.server.base}/lab/tree/{path}?reset&token={TOKEN}"
 
     def test_6_console_for_notebook(self):
-        self.open_scratch()
-        self.run_cell(2)  # shared := 41
+        # A notebook of many short cells, Run All, while the console runs
+        # cells of its own: requests of the two clients take turns on the
+        # kernel, so their messages interleave on both connections.
+        path = os.path.join(Env.root, CONSOLE_NB)
+        write_notebook(path, ["shared := 41"] + [
+            f'fmt.Println("nb {i}")\ntime.Sleep(20 * time.Millisecond)'
+            for i in range(CONSOLE_NB_CELLS)])
+        self.open(CONSOLE_NB)
+        self.run_cell(0)  # shared := 41
         t = time.monotonic()
         self.page.locator(".jp-Notebook").first.click(button="right")
         self.page.locator(".lm-Menu-item",
@@ -557,47 +573,85 @@ class JupyterLabTests(FrontEnd, unittest.TestCase):
         self.assertEqual(len(ids), 2, ids)
         self.assertEqual(ids[0], ids[1], "console on another kernel")
 
-        # The notebook starts a cell that prints for a while; the console
-        # runs cells meanwhile. Both see their own outputs, all of them.
-        ed = self.cell_editor(3)
-        ed.click()
-        ed.type('for i := range 20 {\nfmt.Println("nb", i)\n'
-                'time.Sleep(100 * time.Millisecond)\n}')
-        self.page.keyboard.press("Shift+Enter")
+        # Count, for the notebook's and the console's kernel connections,
+        # the iopub messages that arrive on the websocket and those the
+        # connection passes on: JupyterLab cancels the handling of a
+        # message whose session is not the one it saw last, so a kernel
+        # that sends each client's own session back loses messages here.
+        self.js("""() => {
+          window.jugglerCounts = {};
+          jupyterapp.shell.widgets('main').forEach(w => {
+            const k = w.sessionContext && w.sessionContext.session &&
+                      w.sessionContext.session.kernel;
+            if (!k) return;
+            const name = w.content && w.content.model &&
+                         w.content.model.cells ? 'notebook' : 'console';
+            const c = window.jugglerCounts[name] =
+                {wire: 0, passed: 0, sessions: []};
+            k.anyMessage.connect((_, a) => {
+              if (a.direction !== 'recv') return;
+              if (!c.sessions.includes(a.msg.header.session))
+                c.sessions.push(a.msg.header.session);
+              if (a.msg.channel === 'iopub') c.wire++; });
+            k.iopubMessage.connect(() => { c.passed++; });
+          }); }""")
+
+        t = time.monotonic()
+        self.page.locator(".jp-Notebook").first.click()
+        self.menu("Run", "Run All Cells")
         prompt.click()
         results = []
-        for n in range(3):
+        for n in range(CONSOLE_CELLS):
             prompt.type(f"shared + {n + 1}")
             self.page.keyboard.press("Shift+Enter")
-            self.page.locator(".jp-CodeConsole-content .jp-OutputArea-output",
-                              has_text=str(42 + n)).first.wait_for(
-                timeout=RUN_DEADLINE * 1000)
-            results.append(42 + n)
-        self.wait_js("""() => { const w = jupyterapp.shell.widgets('main');
-          let done = true;
-          w.forEach(x => { if (x.sessionContext && x.sessionContext.session
-            && x.sessionContext.session.kernel.status !== 'idle')
-            done = false; });
-          return done; }""", RUN_DEADLINE, "notebook and console idle")
-        self.timed("console runs 3 cells while the notebook prints", t)
-        # Focus back on the notebook to read its model.
-        nb_text = self.js("""() => {
-          let text = null;
+            results.append(str(42 + n))
+        last = self.page.locator(
+            ".jp-CodeConsole-content .jp-OutputArea-output",
+            has_text=results[-1]).first
+        last.wait_for(timeout=RUN_DEADLINE * 1000)
+        self.wait_js("""() => { let idle = true;
           jupyterapp.shell.widgets('main').forEach(w => {
-            if (w.content && w.content.model && w.content.model.cells) {
-              const c = [...w.content.model.cells].filter(
-                  c => c.type === 'code')[3];
-              text = c.outputs.toJSON().map(o => o.text || '').join('');
-            } });
-          return text; }""")
+            const s = w.sessionContext && w.sessionContext.session;
+            if (s && s.kernel.status !== 'idle') idle = false; });
+          const nb = [...jupyterapp.shell.widgets('main')].find(
+              w => w.content && w.content.model && w.content.model.cells);
+          return idle && [...nb.content.model.cells].every(
+              c => c.executionCount !== null); }""",
+                     RUN_DEADLINE, "notebook and console done")
+        self.timed(f"Run All ({CONSOLE_NB_CELLS + 1} cells) with "
+                   f"{CONSOLE_CELLS} console cells", t)
         self.shot("console")
-        want = "".join(f"nb {i}\n" for i in range(20))
-        self.assertEqual(nb_text, want,
-                         "the notebook lost outputs while the console ran")
+
+        counts = None
+        d = Deadline(UI_DEADLINE)
+        while not d.expired():
+            counts = self.js("() => window.jugglerCounts")
+            if all(c["wire"] == c["passed"] for c in counts.values()):
+                break
+            time.sleep(0.2)
+        print(f"\nlab console: iopub messages {counts}", file=sys.stderr)
+        self.assertEqual(sorted(counts), ["console", "notebook"], counts)
+        # What JupyterLab relies on: one session on all the kernel sends,
+        # the kernel's, whichever client asked.
+        sessions = {s for c in counts.values() for s in c["sessions"]}
+        self.assertEqual(len(sessions), 1, f"sessions seen: {counts}")
+        for name, c in counts.items():
+            self.assertGreater(c["wire"], 4 * CONSOLE_NB_CELLS, counts)
+            self.assertEqual(c["passed"], c["wire"],
+                             f"the {name} dropped iopub messages: {counts}")
+        # Every notebook cell shows its own output, the console its own.
+        outs = self.js("""() => {
+          const nb = [...jupyterapp.shell.widgets('main')].find(
+              w => w.content && w.content.model && w.content.model.cells);
+          return [...nb.content.model.cells].filter(c => c.type === 'code')
+              .map(c => c.outputs.toJSON().map(o => o.text || '').join(''));
+        }""")
+        self.assertEqual(outs[1:], [f"nb {i}\n"
+                                    for i in range(CONSOLE_NB_CELLS)])
         console_text = self.page.locator(
             ".jp-CodeConsole-content").inner_text()
         for r in results:
-            self.assertIn(str(r), console_text)
+            self.assertIn(r, console_text)
 
 
 class Notebook7Tests(FrontEnd, unittest.TestCase):

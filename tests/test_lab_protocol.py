@@ -280,6 +280,8 @@ class MetadataTests(unittest.TestCase):
                              (c["cursor_start"], c["cursor_end"]))
             self.assertIsInstance(t["type"], str)
             self.assertTrue(t["type"])
+        kinds = {t["text"]: t["type"] for t in types}
+        self.assertEqual(kinds["ToUpper"], "func")
 
     def test_parent_header_verbatim(self):
         msg = self.kc.session.msg("execute_request", {
