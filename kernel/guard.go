@@ -255,16 +255,18 @@ func (c *guardConn) Close() error {
 	return err
 }
 
-// noteWritten tells the watch about bufs, just written, in which ends
-// messages ended. wmu must be held.
-func (c *guardConn) noteWritten(bufs net.Buffers, ends int) {
-	if c.watch == nil {
-		return
-	}
-	if !c.matched {
+// noteWriting looks in bufs, about to be written, for the message the
+// watch wants (before the write, which consumes bufs). wmu must be held.
+func (c *guardConn) noteWriting(bufs net.Buffers) {
+	if c.watch != nil && !c.matched {
 		c.matched = c.watch.matches(bufs)
 	}
-	if ends > 0 && c.matched {
+}
+
+// noteWritten tells the watch that what noteWriting saw has been written,
+// and that ends messages ended in it. wmu must be held.
+func (c *guardConn) noteWritten(ends int) {
+	if c.watch != nil && ends > 0 && c.matched {
 		c.matched = false
 		c.watch.written()
 	}
@@ -339,11 +341,14 @@ func (c *guardConn) Write(p []byte) (int, error) {
 			bufs = bufs[1:]
 		}
 		c.wbuf = c.wbuf[:0]
+		if handshook {
+			c.noteWriting(bufs)
+		}
 		if err := c.flush(bufs, handshook); err != nil {
 			return 0, err
 		}
 		if handshook {
-			c.noteWritten(bufs, ends)
+			c.noteWritten(ends)
 		}
 		return len(p), nil
 	}
@@ -353,14 +358,16 @@ func (c *guardConn) Write(p []byte) (int, error) {
 	}
 	bufs := net.Buffers{c.wbuf}
 	c.wbuf = c.wbuf[:0]
+	c.noteWriting(bufs)
 	if err := c.flush(bufs, handshook); err != nil {
 		return 0, err
 	}
-	c.noteWritten(bufs, ends)
+	c.noteWritten(ends)
 	return len(p), nil
 }
 
-// flush writes bufs (with writev when there are several). wmu must be held.
+// flush writes bufs (with writev when there are several), consuming them.
+// wmu must be held.
 func (c *guardConn) flush(bufs net.Buffers, deadline bool) error {
 	if deadline {
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(writeTimeout))

@@ -572,7 +572,8 @@ func TestCompleteInspectIsComplete(t *testing.T) {
 		want    string
 	}{
 		{"complete_request", map[string]any{"code": "fmt.Print", "cursor_pos": 9},
-			`{"cursor_end":9,"cursor_start":0,"matches":["fmt.Println"],"metadata":{},"status":"ok"}`},
+			// The fake Handler gives no Types: each match's kind is unknown.
+			`{"cursor_end":9,"cursor_start":0,"matches":["fmt.Println"],"metadata":{"_jupyter_types_experimental":[{"end":9,"start":0,"text":"fmt.Println","type":"\u003cunknown\u003e"}]},"status":"ok"}`},
 		{"inspect_request", map[string]any{"code": "fmt", "cursor_pos": 3, "detail_level": 0},
 			`{"data":{"text/plain":"doc of fmt"},"found":true,"metadata":{},"status":"ok"}`},
 		{"is_complete_request", map[string]any{"code": "func f() {"},
@@ -819,5 +820,38 @@ func TestCommOpenClosed(t *testing.T) {
 	}
 	if v := content(t, io[1]); v["comm_id"] != "c-1" {
 		t.Errorf("comm_close = %v", v)
+	}
+}
+
+// TestRepliesWaitForIOPub: a reply leaves once the iopub messages
+// published before it have been written to the subscriber's connection;
+// the wire watch sees each of them go (rather than the wait timing out).
+func TestRepliesWaitForIOPub(t *testing.T) {
+	tk := startKernel(t, Options{})
+	c := tk.c
+	p := tk.k.iopub
+	for range 5 {
+		req := c.send(c.shell, "execute_request", map[string]any{"code": "result", "silent": false})
+		c.reply(c.shellCh, req)
+		c.iopubUntilIdle(req)
+		p.mu.Lock()
+		handed := p.handed
+		p.mu.Unlock()
+		p.watch.mu.Lock()
+		done, conns := p.watch.doneSeq, p.watch.conns
+		p.watch.mu.Unlock()
+		if conns != 1 {
+			t.Fatalf("watch counts %d iopub connections, want 1", conns)
+		}
+		// The client has every message, idle included: all were seen.
+		if done != handed {
+			t.Fatalf("watch saw message %d written, %d were handed to zmq4", done, handed)
+		}
+	}
+	// A flush with nothing queued returns at once.
+	start := time.Now()
+	p.flush()
+	if d := time.Since(start); d >= flushTimeout {
+		t.Errorf("flush with nothing queued took %v", d)
 	}
 }

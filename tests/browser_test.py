@@ -378,23 +378,38 @@ class FrontEnd:
         return hovered
 
     def hover_lane(self, svg):
-        """Moves the mouse onto the first lane bar with a <title> and
+        """Moves the mouse onto the widest lane bar that has a <title> and
         returns the title of what is under the pointer."""
-        lane = svg.locator("rect:has(> title)").first
+        index = svg.evaluate("""s => {
+          let best = -1, width = 0;
+          [...s.querySelectorAll('rect')].forEach((r, i) => {
+            if (![...r.children].some(c => c.tagName === 'title')) return;
+            const b = r.getBoundingClientRect();
+            if (b.height >= 4 && b.width > width) { width = b.width; best = i; }
+          });
+          return best; }""")
+        self.assertGreaterEqual(index, 0, "no lane bar with a <title>")
+        lane = svg.locator("rect").nth(index)
         lane.scroll_into_view_if_needed()
         box = lane.bounding_box()
         self.assertIsNotNone(box, "lane not on the page")
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        self.page.mouse.move(x, y)
-        return self.js("""([x, y]) => {
-          let e = document.elementFromPoint(x, y);
-          if (!e || !e.matches(':hover')) return null;
-          for (; e && e.tagName !== 'svg'; e = e.parentElement) {
-            const t = [...e.children].find(c => c.tagName === 'title');
-            if (t) return t.textContent;
-          }
-          return null;
-        }""", [x, y])
+        title = None
+        for attempt in range(20):
+            self.page.mouse.move(x, y + (attempt % 2) * 0.5)
+            title = self.js("""([x, y]) => {
+              let e = document.elementFromPoint(x, y);
+              if (!e || !e.matches(':hover')) return null;
+              for (; e && e.tagName !== 'svg'; e = e.parentElement) {
+                const t = [...e.children].find(c => c.tagName === 'title');
+                if (t) return t.textContent;
+              }
+              return null;
+            }""", [x, y])
+            if title:
+                break
+            time.sleep(0.1)
+        return title
 
     # --- the checks ------------------------------------------------------
 
