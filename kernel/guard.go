@@ -239,7 +239,7 @@ func (c *guardConn) endHandshake() {
 	c.mu.Unlock()
 	_ = c.Conn.SetDeadline(time.Time{})
 	if c.watch != nil {
-		c.watch.connUp()
+		c.watch.connUp(c)
 	}
 }
 
@@ -249,7 +249,7 @@ func (c *guardConn) Close() error {
 	c.closeOnce.Do(func() {
 		err = c.Conn.Close()
 		if c.watch != nil && c.isHandshook() {
-			c.watch.connDown()
+			c.watch.connDown(c)
 		}
 	})
 	return err
@@ -268,7 +268,7 @@ func (c *guardConn) noteWriting(bufs net.Buffers) {
 func (c *guardConn) noteWritten(ends int) {
 	if c.watch != nil && ends > 0 && c.matched {
 		c.matched = false
-		c.watch.written()
+		c.watch.written(c)
 	}
 }
 

@@ -19,23 +19,31 @@ import (
 const flushTimeout = 100 * time.Millisecond
 
 // wireWatch follows the messages written by the connections of one
-// listener.
+// listener. zmq4 writes each message to every subscribed connection, one
+// after the other, before it takes the next message: a message is out
+// once every connection has written it, or once any has written a later
+// one.
 type wireWatch struct {
 	mu      sync.Mutex
-	conns   int    // connections past their handshake and not closed
 	wantSeq uint64 // sequence number of the message armed last
-	want    []byte // its msg_id; nil once written
-	doneSeq uint64 // sequence number of the last armed message written
+	want    []byte // its msg_id
+	// seen has, for each connection past its handshake, the sequence
+	// number of the last armed message it wrote.
+	seen map[*guardConn]uint64
+	// deaf are the connections that did not write a message the others
+	// wrote (a SUB that has not subscribed yet): waits skip them until
+	// they write one again, so they cost one flushTimeout, not one each.
+	deaf    map[*guardConn]bool
 	changed chan struct{}
 }
 
 func newWireWatch() *wireWatch {
-	return &wireWatch{changed: make(chan struct{})}
+	return &wireWatch{seen: map[*guardConn]uint64{}, deaf: map[*guardConn]bool{},
+		changed: make(chan struct{})}
 }
 
 // arm is called just before message seq, with the given msg_id, is handed
-// to zmq4. Messages are handed and written in order, so once it has been
-// written so has every earlier one.
+// to zmq4.
 func (w *wireWatch) arm(seq uint64, msgID string) {
 	w.mu.Lock()
 	w.wantSeq, w.want = seq, []byte(msgID)
@@ -58,39 +66,59 @@ func (w *wireWatch) matches(b [][]byte) bool {
 	return false
 }
 
-// written records that a connection has written the whole of the message
-// armed last (matches found its msg_id in bytes it wrote).
-func (w *wireWatch) written() {
+// written records that c has written the whole of the message armed
+// last (matches found its msg_id in bytes c wrote).
+func (w *wireWatch) written(c *guardConn) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.want == nil {
-		return
+	if _, ok := w.seen[c]; !ok {
+		return // closed meanwhile
 	}
-	w.doneSeq, w.want = w.wantSeq, nil
+	w.seen[c] = w.wantSeq
+	delete(w.deaf, c)
 	close(w.changed)
 	w.changed = make(chan struct{})
 }
 
-func (w *wireWatch) connUp() {
+func (w *wireWatch) connUp(c *guardConn) {
 	w.mu.Lock()
-	w.conns++
+	w.seen[c] = 0
 	w.mu.Unlock()
 }
 
-func (w *wireWatch) connDown() {
+func (w *wireWatch) connDown(c *guardConn) {
 	w.mu.Lock()
-	w.conns--
+	delete(w.seen, c)
+	delete(w.deaf, c)
+	close(w.changed)
+	w.changed = make(chan struct{})
 	w.mu.Unlock()
 }
 
-// wait returns once message seq has been written, when no connection
-// could be written to, or after flushTimeout.
+// out reports whether message seq has left on every connection. w.mu
+// must be held.
+func (w *wireWatch) out(seq uint64) bool {
+	all := true
+	for c, s := range w.seen {
+		if s > seq {
+			return true
+		}
+		if s < seq && !w.deaf[c] {
+			all = false
+		}
+	}
+	return all
+}
+
+// wait returns once message seq has been written to every connection
+// (none: at once), or after flushTimeout; the connections that had not
+// written it by then are deaf until they write a message.
 func (w *wireWatch) wait(seq uint64) {
 	deadline := time.NewTimer(flushTimeout)
 	defer deadline.Stop()
 	for {
 		w.mu.Lock()
-		done := w.doneSeq >= seq || w.conns <= 0
+		done := w.out(seq)
 		changed := w.changed
 		w.mu.Unlock()
 		if done {
@@ -99,6 +127,13 @@ func (w *wireWatch) wait(seq uint64) {
 		select {
 		case <-changed:
 		case <-deadline.C:
+			w.mu.Lock()
+			for c, s := range w.seen {
+				if s < seq {
+					w.deaf[c] = true
+				}
+			}
+			w.mu.Unlock()
 			return
 		}
 	}
