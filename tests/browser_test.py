@@ -16,8 +16,10 @@ In each of the two front ends:
   under INTERRUPT_LIMIT seconds;
 - Tab after `strings.To` lists ToUpper; Shift-Tab shows its documentation;
 - a cell edited and run again: later cells use the new definition;
-- JupyterLab: File > New Console for Notebook sees the notebook's names,
-  and the notebook keeps receiving its own outputs while the console runs.
+- File > New Console for Notebook (JupyterLab: beside the notebook;
+  Notebook 7: in its right panel) sees the notebook's names; the notebook
+  runs all its cells while the console runs its own, and neither kernel
+  connection drops an iopub message or sees a session but the kernel's.
 
 Screenshots go to tests/out/ (or JUGGLER_TEST_OUT); timings are printed
 at the end and written to tests/out/browser-timings.txt.
@@ -72,8 +74,14 @@ LAB_SETTINGS = {
 # JavaScript helpers, evaluated in the page. jupyterapp is the front end's
 # application (expose_app_in_browser); w is the notebook panel in front.
 JS_PANEL = """() => {
-  const w = window.jupyterapp && jupyterapp.shell.currentWidget;
-  return w && w.content && w.content.model && w.sessionContext ? w : null;
+  if (!window.jupyterapp) return null;
+  const isNotebook = w => !!(w && w.sessionContext && w.content &&
+                             w.content.model && w.content.model.cells);
+  const current = jupyterapp.shell.currentWidget;
+  if (isNotebook(current)) return current;
+  for (const w of jupyterapp.shell.widgets('main'))
+    if (isNotebook(w)) return w;
+  return null;
 }"""
 
 JS_KERNEL_IDLE = """(name) => {
@@ -105,6 +113,53 @@ JS_STATE = """() => {
     outputs: c.outputs.toJSON(),
   }));
 }""" % JS_PANEL
+
+
+# For the console check: every panel with a kernel in the page's main area.
+# (JupyterLab opens the console in the main area, Notebook 7 on the right.)
+JS_SESSION_PANELS = """() => {
+  const out = [];
+  for (const area of ['main', 'right', 'down']) {
+    let widgets = [];
+    try { widgets = [...jupyterapp.shell.widgets(area)]; } catch (e) {}
+    for (const w of widgets) {
+      const s = w.sessionContext && w.sessionContext.session;
+      if (s && s.kernel && !out.includes(w)) out.push(w);
+    }
+  }
+  return out;
+}"""
+
+JS_KERNEL_IDS = """() => (%s)().map(w => w.sessionContext.session.kernel.id)
+""" % JS_SESSION_PANELS
+
+JS_ALL_IDLE = """() => (%s)().every(
+  w => w.sessionContext.session.kernel.status === 'idle')""" % JS_SESSION_PANELS
+
+JS_CONSOLE_IDLE = """() => (%s)().some(w => !(w.content && w.content.model &&
+  w.content.model.cells) && w.sessionContext.session.kernel.status === 'idle')
+""" % JS_SESSION_PANELS
+
+# Counts, per kernel connection (the notebook's, the console's), the iopub
+# messages that arrive on its websocket and those it passes on, and the
+# sessions of all messages it receives. JupyterLab cancels the handling of
+# a message whose session is not that of the message it received last.
+JS_COUNT_IOPUB = """() => {
+  window.jugglerCounts = {};
+  (%s)().forEach(w => {
+    const k = w.sessionContext.session.kernel;
+    const name = w.content && w.content.model && w.content.model.cells
+        ? 'notebook' : 'console';
+    const c = window.jugglerCounts[name] = {wire: 0, passed: 0, sessions: []};
+    k.anyMessage.connect((_, a) => {
+      if (a.direction !== 'recv') return;
+      if (!c.sessions.includes(a.msg.header.session))
+        c.sessions.push(a.msg.header.session);
+      if (a.msg.channel === 'iopub') c.wire++;
+    });
+    k.iopubMessage.connect(() => { c.passed++; });
+  });
+}""" % JS_SESSION_PANELS
 
 
 def free_port():
@@ -554,12 +609,11 @@ class FrontEnd:
         self.assertIn('"bye"', out)
 
 
-class JupyterLabTests(FrontEnd, unittest.TestCase):
-    ui = "lab"
-
-    def url(self, path):
-        # reset: no workspace from an earlier page, one notebook open.
-        return f"{Env.server.base}/lab/tree/{path}?reset&token={TOKEN}"
+    def open_console(self):
+        """File > New Console for Notebook (JupyterLab opens it beside the
+        notebook, Notebook 7 in its right panel); returns its page."""
+        self.menu("File", "New Console for Notebook")
+        return self.page
 
     def test_6_console_for_notebook(self):
         # A notebook of many short cells, Run All, while the console runs
@@ -572,44 +626,18 @@ class JupyterLabTests(FrontEnd, unittest.TestCase):
         self.open(CONSOLE_NB)
         self.run_cell(0)  # shared := 41
         t = time.monotonic()
-        self.page.locator(".jp-Notebook").first.click(button="right")
-        self.page.locator(".lm-Menu-item",
-                          has_text="New Console for Notebook").first.click()
-        prompt = self.page.locator(".jp-CodeConsole-promptCell .cm-content")
+        cpage = self.open_console()
+        prompt = cpage.locator(".jp-CodeConsole-promptCell .cm-content")
         prompt.wait_for(timeout=OPEN_DEADLINE * 1000)
+        cpage.wait_for_function(JS_CONSOLE_IDLE, timeout=OPEN_DEADLINE * 1000)
         self.timed("New Console for Notebook", t)
+        pages = [self.page] if cpage == self.page else [self.page, cpage]
         # The console's kernel is the notebook's.
-        ids = self.js("""() => {
-          const ks = [];
-          jupyterapp.shell.widgets('main').forEach(w => {
-            if (w.sessionContext && w.sessionContext.session)
-              ks.push(w.sessionContext.session.kernel.id); });
-          return ks; }""")
+        ids = [k for p in pages for k in p.evaluate(JS_KERNEL_IDS)]
         self.assertEqual(len(ids), 2, ids)
         self.assertEqual(ids[0], ids[1], "console on another kernel")
-
-        # Count, for the notebook's and the console's kernel connections,
-        # the iopub messages that arrive on the websocket and those the
-        # connection passes on: JupyterLab cancels the handling of a
-        # message whose session is not the one it saw last, so a kernel
-        # that sends each client's own session back loses messages here.
-        self.js("""() => {
-          window.jugglerCounts = {};
-          jupyterapp.shell.widgets('main').forEach(w => {
-            const k = w.sessionContext && w.sessionContext.session &&
-                      w.sessionContext.session.kernel;
-            if (!k) return;
-            const name = w.content && w.content.model &&
-                         w.content.model.cells ? 'notebook' : 'console';
-            const c = window.jugglerCounts[name] =
-                {wire: 0, passed: 0, sessions: []};
-            k.anyMessage.connect((_, a) => {
-              if (a.direction !== 'recv') return;
-              if (!c.sessions.includes(a.msg.header.session))
-                c.sessions.push(a.msg.header.session);
-              if (a.msg.channel === 'iopub') c.wire++; });
-            k.iopubMessage.connect(() => { c.passed++; });
-          }); }""")
+        for p in pages:
+            p.evaluate(JS_COUNT_IOPUB)
 
         t = time.monotonic()
         self.page.locator(".jp-Notebook").first.click()
@@ -618,33 +646,33 @@ class JupyterLabTests(FrontEnd, unittest.TestCase):
         results = []
         for n in range(CONSOLE_CELLS):
             prompt.type(f"shared + {n + 1}")
-            self.page.keyboard.press("Shift+Enter")
+            cpage.keyboard.press("Shift+Enter")
             results.append(str(42 + n))
-        last = self.page.locator(
-            ".jp-CodeConsole-content .jp-OutputArea-output",
-            has_text=results[-1]).first
-        last.wait_for(timeout=RUN_DEADLINE * 1000)
-        self.wait_js("""() => { let idle = true;
-          jupyterapp.shell.widgets('main').forEach(w => {
-            const s = w.sessionContext && w.sessionContext.session;
-            if (s && s.kernel.status !== 'idle') idle = false; });
-          const nb = [...jupyterapp.shell.widgets('main')].find(
-              w => w.content && w.content.model && w.content.model.cells);
-          return idle && [...nb.content.model.cells].every(
-              c => c.executionCount !== null); }""",
-                     RUN_DEADLINE, "notebook and console done")
+        cpage.locator(".jp-CodeConsole-content .jp-OutputArea-output",
+                      has_text=results[-1]).first.wait_for(
+            timeout=RUN_DEADLINE * 1000)
+        for p in pages:
+            p.wait_for_function(JS_ALL_IDLE, timeout=RUN_DEADLINE * 1000)
+        self.wait_js(JS_ALL_RUN, RUN_DEADLINE, "notebook done")
         self.timed(f"Run All ({CONSOLE_NB_CELLS + 1} cells) with "
                    f"{CONSOLE_CELLS} console cells", t)
         self.shot("console")
+        if cpage != self.page:
+            cpage.screenshot(path=os.path.join(
+                OUT_DIR, f"{self.ui}-console-page.png"))
 
-        counts = None
+        counts = {}
         d = Deadline(UI_DEADLINE)
         while not d.expired():
-            counts = self.js("() => window.jugglerCounts")
+            counts = {}
+            for p in pages:
+                counts.update(p.evaluate("() => window.jugglerCounts"))
             if all(c["wire"] == c["passed"] for c in counts.values()):
                 break
             time.sleep(0.2)
-        print(f"\nlab console: iopub messages {counts}", file=sys.stderr)
+        print(f"\n{self.ui} console: iopub messages "
+              f"{ {n: (c['wire'], c['passed']) for n, c in counts.items()} }",
+              file=sys.stderr)
         self.assertEqual(sorted(counts), ["console", "notebook"], counts)
         # What JupyterLab relies on: one session on all the kernel sends,
         # the kernel's, whichever client asked.
@@ -655,19 +683,25 @@ class JupyterLabTests(FrontEnd, unittest.TestCase):
             self.assertEqual(c["passed"], c["wire"],
                              f"the {name} dropped iopub messages: {counts}")
         # Every notebook cell shows its own output, the console its own.
-        outs = self.js("""() => {
-          const nb = [...jupyterapp.shell.widgets('main')].find(
-              w => w.content && w.content.model && w.content.model.cells);
-          return [...nb.content.model.cells].filter(c => c.type === 'code')
-              .map(c => c.outputs.toJSON().map(o => o.text || '').join(''));
-        }""")
+        outs = self.js("""() => [...(%s)().content.model.cells]
+            .filter(c => c.type === 'code')
+            .map(c => c.outputs.toJSON().map(o => o.text || '').join(''))"""
+                       % JS_PANEL)
         self.assertEqual(outs[1:], [f"nb {i}\n"
                                     for i in range(CONSOLE_NB_CELLS)])
-        console_text = self.page.locator(
-            ".jp-CodeConsole-content").inner_text()
+        console_text = cpage.locator(".jp-CodeConsole-content").inner_text()
         for r in results:
             self.assertIn(r, console_text)
+        if cpage != self.page:
+            cpage.close()
 
+
+class JupyterLabTests(FrontEnd, unittest.TestCase):
+    ui = "lab"
+
+    def url(self, path):
+        # reset: no workspace from an earlier page, one notebook open.
+        return f"{Env.server.base}/lab/tree/{path}?reset&token={TOKEN}"
 
 class Notebook7Tests(FrontEnd, unittest.TestCase):
     ui = "notebook7"
