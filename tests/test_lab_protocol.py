@@ -34,6 +34,20 @@ def setUpModule():
     kernelenv.setup()
 
 
+def wait_iopub_live(kc):
+    """Sends kernel_info until kc's iopub delivers its idle status."""
+    d = Deadline(TIMEOUT)
+    while True:
+        msg_id = kc.kernel_info()
+        kernelenv.shell_reply(kc, msg_id)
+        try:
+            kernelenv.iopub_until_idle(kc, msg_id, timeout=0.5)
+            return
+        except TimeoutError:
+            if d.expired():
+                raise
+
+
 def drain_idle(kc, msg_id, timeout=TIMEOUT):
     return kernelenv.iopub_until_idle(kc, msg_id, timeout=timeout)
 
@@ -51,6 +65,10 @@ class SessionTests(unittest.TestCase):
         self.kc2.start_channels()
         self.addCleanup(self.kc2.stop_channels)
         self.kc2.wait_for_ready(timeout=TIMEOUT)
+        # wait_for_ready does not wait for the iopub subscription: a SUB
+        # misses what is published before it is live.
+        for kc in (self.kc1, self.kc2):
+            wait_iopub_live(kc)
         self.assertNotEqual(self.kc1.session.session, self.kc2.session.session)
 
     def kernel_session(self):
@@ -68,12 +86,28 @@ class SessionTests(unittest.TestCase):
         r1 = kernelenv.shell_reply(self.kc1, id1)
         r2 = kernelenv.shell_reply(self.kc2, id2)
         seen = [r1, r2]
+        # Each client sees both cells' messages, in whichever order the
+        # kernel took the two requests.
         for kc in (self.kc1, self.kc2):
-            for msg_id in (id1, id2):
-                got = drain_idle(kc, msg_id)
-                types = [m["msg_type"] for m in got]
-                self.assertIn("stream", types, got)
-                seen += got
+            got = {id1: [], id2: []}
+            idle = set()
+            d = Deadline(TIMEOUT)
+            while idle != {id1, id2}:
+                try:
+                    m = kc.get_iopub_msg(timeout=max(d.remaining(), 0.01))
+                except Empty:
+                    self.fail(f"no idle for both cells: {got}")
+                parent = m["parent_header"].get("msg_id")
+                if parent not in got:
+                    continue
+                got[parent].append(m)
+                if (m["msg_type"] == "status" and
+                        m["content"]["execution_state"] == "idle"):
+                    idle.add(parent)
+            for msgs in got.values():
+                types = [m["msg_type"] for m in msgs]
+                self.assertIn("stream", types, types)
+                seen += msgs
         for m in seen:
             self.assertEqual(m["header"]["session"], ks,
                              f"{m['msg_type']} has the requester's session")
