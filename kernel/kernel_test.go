@@ -859,3 +859,43 @@ func TestRepliesWaitForIOPub(t *testing.T) {
 		t.Errorf("flush with nothing queued took %v", d)
 	}
 }
+
+// TestSilentSubscriberCostsOneWait: a SUB that never subscribes is sent
+// nothing, so no reply can wait for it to write; after one flushTimeout it
+// is left out of the waits until it writes something.
+func TestSilentSubscriberCostsOneWait(t *testing.T) {
+	tk := startKernel(t, Options{})
+	c := tk.c
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	silent := zmq4.NewSub(ctx)
+	defer silent.Close()
+	if err := silent.Dial(tk.conn.Endpoint(tk.conn.IOPubPort)); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the kernel has the connection.
+	deadline := time.Now().Add(wait)
+	for {
+		tk.k.iopub.watch.mu.Lock()
+		n := len(tk.k.iopub.watch.seen)
+		tk.k.iopub.watch.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("kernel has %d iopub connections, want 2", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	const rounds = 10
+	start := time.Now()
+	for range rounds {
+		req := c.send(c.shell, "kernel_info_request", nil)
+		c.reply(c.shellCh, req)
+		c.iopubUntilIdle(req)
+	}
+	// One wait of flushTimeout, not one per reply.
+	if d := time.Since(start); d > 4*flushTimeout {
+		t.Errorf("%d round trips took %v with a silent subscriber", rounds, d)
+	}
+}
