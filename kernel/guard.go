@@ -109,11 +109,11 @@ func (t guardTransport) Listen(ctx context.Context, addr string) (net.Listener, 
 	if err != nil {
 		return nil, err
 	}
-	g := newGuardListener(l)
+	var watch *wireWatch
 	if w, ok := pendingWatches.Load(t.network + " " + addr); ok {
-		g.watch = w.(*wireWatch)
+		watch = w.(*wireWatch)
 	}
-	return g, nil
+	return newGuardListener(l, watch), nil
 }
 
 func (t guardTransport) Addr(ep string) (string, error) {
@@ -137,8 +137,8 @@ type guardListener struct {
 	watch *wireWatch
 }
 
-func newGuardListener(l net.Listener) *guardListener {
-	g := &guardListener{Listener: l, ready: make(chan *guardConn), done: make(chan struct{})}
+func newGuardListener(l net.Listener, watch *wireWatch) *guardListener {
+	g := &guardListener{Listener: l, ready: make(chan *guardConn), done: make(chan struct{}), watch: watch}
 	go g.acceptLoop()
 	return g
 }

@@ -147,6 +147,7 @@ type publisher struct {
 	queue   []*pubItem
 	queued  uint64        // seq of the item queued last
 	handed  uint64        // seq of the item handed to zmq4 last (or dropped)
+	armed   uint64        // seq of the item handed to zmq4 last
 	handedC chan struct{} // closed and renewed when handed changes
 	closed  bool
 	dropped int
@@ -229,9 +230,12 @@ func (p *publisher) run() {
 		p.queue[0] = nil
 		p.queue = p.queue[1:]
 		p.mu.Unlock()
-		p.send(it)
+		ok := p.send(it)
 		p.mu.Lock()
 		p.handed = it.seq
+		if ok {
+			p.armed = it.seq
+		}
 		close(p.handedC)
 		p.handedC = make(chan struct{})
 		p.mu.Unlock()
@@ -249,9 +253,12 @@ func (p *publisher) flush() {
 	defer deadline.Stop()
 	for {
 		p.mu.Lock()
-		handed, ch, closed := p.handed, p.handedC, p.closed
+		handed, armed, ch, closed := p.handed, p.armed, p.handedC, p.closed
 		p.mu.Unlock()
 		if handed >= target || closed {
+			// A message that never reached zmq4 is not waited for: what
+			// did reach it, up to target, is.
+			target = min(target, armed)
 			break
 		}
 		select {
@@ -263,24 +270,28 @@ func (p *publisher) flush() {
 	p.watch.wait(target)
 }
 
-func (p *publisher) send(it *pubItem) {
+// send hands it to zmq4 and reports whether it did, with the watch armed
+// for it.
+func (p *publisher) send(it *pubItem) bool {
 	m := it.msg
 	if it.streamName != "" {
 		if err := m.SetContent(map[string]string{"name": it.streamName, "text": it.streamText.String()}); err != nil {
 			p.log.Printf("iopub: %v", err)
-			return
+			return false
 		}
 	}
 	m.Identities = [][]byte{[]byte(p.topic + "." + m.Header.MsgType)}
-	p.watch.arm(it.seq, m.Header.MsgID)
 	frames, err := m.frames(p.sign)
 	if err != nil {
 		p.log.Printf("iopub: %v", err)
-		return
+		return false
 	}
+	p.watch.arm(it.seq, m.Header.MsgID)
 	if err := p.sock.Send(zmq4.NewMsgFrom(frames...)); err != nil {
 		p.log.Printf("iopub: send %s: %v", m.Header.MsgType, err)
+		return false
 	}
+	return true
 }
 
 // close sends what is queued (for at most pubLinger) and closes the socket.
