@@ -400,9 +400,21 @@ class FrontEnd:
         return cell.locator(".cm-content")
 
     def run_all(self, name, label):
+        # Done is every code cell with a count and an execute_reply for
+        # each (counts alone may be left from the run before a restart).
+        self.js("""() => { window.jugglerReplies = 0;
+          (%s)().sessionContext.session.kernel.anyMessage.connect((_, a) => {
+            if (a.direction === 'recv' &&
+                a.msg.header.msg_type === 'execute_reply')
+              window.jugglerReplies++; }); }""" % JS_PANEL)
         t = time.monotonic()
         self.menu("Run", "Run All Cells")
-        self.wait_js(JS_ALL_RUN, RUN_DEADLINE, f"{name}: Run All")
+        self.wait_js("""() => { const w = (%s)();
+          const n = [...w.content.model.cells].filter(
+              c => c.type === 'code').length;
+          return window.jugglerReplies >= n && (%s)(); }"""
+                     % (JS_PANEL, JS_ALL_RUN), RUN_DEADLINE,
+                     f"{name}: Run All")
         self.timed(f"{name} {label}", t)
         cells = self.state()
         errors = [(c["source"][:60], text_of(c["outputs"])[:300])
@@ -492,11 +504,17 @@ class FrontEnd:
         self.run_all(name, "Run All")
         first = self.js("() => (%s)().sessionContext.session.kernel.id"
                         % JS_PANEL)
+        # Note the restart as the kernel connection reports it, so that the
+        # wait below is for the new kernel process, not the old one.
+        self.js("""() => { window.jugglerRestarted = false;
+          (%s)().sessionContext.session.kernel.statusChanged.connect(
+            (_, s) => { if (s === 'restarting') window.jugglerRestarted = true;
+            }); }""" % JS_PANEL)
         t = time.monotonic()
         self.menu("Kernel", "Restart Kernel")
         self.page.locator(".jp-Dialog .jp-mod-accept").click()
-        # The prompts are cleared by the restart; wait for the new kernel.
-        self.wait_js(JS_KERNEL_IDLE, OPEN_DEADLINE, "kernel restarted",
+        self.wait_js("(name) => window.jugglerRestarted && (%s)(name)"
+                     % JS_KERNEL_IDLE, OPEN_DEADLINE, "kernel restarted",
                      "juggler")
         self.timed("Kernel > Restart Kernel", t)
         self.assertEqual(first, self.js(
@@ -587,7 +605,8 @@ class FrontEnd:
         ed.type("Upper")
         t = time.monotonic()
         self.page.keyboard.press("Shift+Tab")
-        tip = self.page.locator(".jp-Tooltip")
+        # The tooltip appears, then its content renders into it.
+        tip = self.page.locator(".jp-Tooltip", has_text="ToUpper")
         tip.wait_for(timeout=UI_DEADLINE * 1000)
         self.timed("Shift-Tab: documentation", t)
         text = tip.inner_text()
