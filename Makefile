@@ -1,22 +1,34 @@
 # Juggler: a Jupyter kernel for Go.
 #
+#   make lab        build, install the kernel for this user, make .venv/
+#                   (the pinned Jupyter stack) and open JupyterLab on notebooks/
 #   make build      bin/juggler
 #   make install    build, then install the kernelspec for this user
+#   make venv       .venv/: the Jupyter stack of requirements.txt, from PyPI
 #   make test       every check: vet, gofmt, go test -race, kernel protocol
-#                   tests and the jupyter_kernel_test conformance suite
+#                   tests, the jupyter_kernel_test conformance suite and the
+#                   notebook runs, on .venv/'s jupyter_client
 #   make test-corpus  yaegi's own test programs, upstream against the fork
 #                   (go test runs them too; this prints the summary)
 #   make bench      juggler against ipykernel, printed as a table
-#   make deps       the Python packages the tests need (Debian's)
+#   make deps       what the Python tests need (make venv)
 #   make notebooks  re-execute notebooks/*.ipynb in the kernel, saving outputs
-#   make test-browser  a notebook in headless Chromium (classic notebook server)
+#   make test-browser  JupyterLab 4 and Notebook 7 in headless Chromium
+#                   (Playwright on Debian's /usr/bin/chromium)
 #
-# The Python side uses Debian's packages, which live in /usr/bin/python3 (a
-# python3 earlier on PATH, e.g. pyenv's, does not see them).
+# The Python side runs in .venv/, made with BASE_PYTHON and filled from
+# requirements.txt (exact versions). PYTHON=... runs the tests with another
+# interpreter that already has those packages.
 
 GO ?= go
-PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 BIN := bin/juggler
+VENV ?= $(CURDIR)/.venv
+# Debian's python3 when there is one (python3-venv comes from apt), else
+# the first on PATH.
+BASE_PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+PYTHON ?= $(VENV)/bin/python
+# Playwright drives Debian's Chromium; pip must never fetch a browser.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 # Python test runs end after this many seconds (SIGABRT: faulthandler then
 # prints every thread's stack, so a hang shows where it is).
@@ -25,16 +37,48 @@ KERNEL_TEST_TIMEOUT ?= 900
 TESTS ?=
 
 PY_IMPORTS := jupyter_client, jupyter_kernel_test, nbclient, ipykernel, zmq
-APT_PACKAGES := python3-jupyter-client python3-jupyter-kernel-test python3-nbclient python3-ipykernel
-APT_COMMAND := apt-get update && apt-get install -y $(APT_PACKAGES)
 
-.PHONY: build install test test-go test-corpus test-kernel bench deps
+.PHONY: build install lab venv requirements test test-go test-corpus test-kernel bench deps
 
 build:
 	$(GO) build -o $(BIN) .
 
 install: build
 	$(BIN) install --user
+
+# JupyterLab from .venv/ on the notebooks, with the kernel installed for
+# this user. LAB_ARGS adds options (e.g. --no-browser --ip=0.0.0.0).
+LAB_ARGS ?=
+lab: install venv
+	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/
+
+# .venv/ from requirements.txt; redone when that file changes. Debian's
+# python3 needs python3-venv for `-m venv`: installed with apt when root.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@if ! $(BASE_PYTHON) -m venv "$(VENV)" 2>/dev/null; then \
+		rm -rf "$(VENV)"; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "apt-get install -y python3-venv"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update && apt-get install -y python3-venv || exit 1; \
+			$(BASE_PYTHON) -m venv "$(VENV)" || exit 1; \
+		else \
+			echo "$(BASE_PYTHON) -m venv failed: install python3-venv (Debian) or set BASE_PYTHON"; \
+			exit 1; \
+		fi; \
+	fi
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+# requirements.txt again from requirements.in: a fresh environment, frozen.
+requirements:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BASE_PYTHON) -m venv "$$tmp/venv" && \
+	"$$tmp/venv/bin/python" -m pip install --disable-pip-version-check -q -r requirements.in && \
+	{ sed -n '/^#/p' requirements.txt; "$$tmp/venv/bin/python" -m pip freeze; } > "$$tmp/req" && \
+	mv "$$tmp/req" requirements.txt
 
 test: deps build test-go test-kernel
 
@@ -60,17 +104,12 @@ test-kernel: build
 bench: deps build
 	cd tests && $(PYTHON) bench.py
 
+# The venv, unless PYTHON names another interpreter (which must then have
+# the packages already).
 deps:
-	@if $(PYTHON) -c 'import $(PY_IMPORTS)' 2>/dev/null; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "$(APT_COMMAND)"; \
-		export DEBIAN_FRONTEND=noninteractive; $(APT_COMMAND) && \
-		$(PYTHON) -c 'import $(PY_IMPORTS)'; \
-	else \
-		echo "The tests need Debian's Jupyter packages. As root, run:"; \
-		echo "$(APT_COMMAND)"; \
-		exit 1; \
-	fi
+	@if [ "$(PYTHON)" = "$(VENV)/bin/python" ]; then $(MAKE) --no-print-directory venv; fi
+	@$(PYTHON) -c 'import $(PY_IMPORTS)' || { \
+		echo "$(PYTHON) lacks the test packages: pip install -r requirements.txt"; exit 1; }
 
 # The teaching notebooks: execute each in place in a fresh kernel (bin/juggler
 # in a temporary prefix), so their committed outputs are real ones. A
@@ -84,27 +123,24 @@ notebooks: deps build
 	cd tests && JUGGLER_TEST_PREFIX="$$tmp" JUPYTER_PATH="$$tmp/share/jupyter" \
 	$(PYTHON) notebooks.py run $(NOTEBOOKS)
 
-# A notebook run in a real browser: the classic notebook server and headless
-# Chromium (tests/browser_test.py; screenshot in tests/out/).
-BROWSER_APT_PACKAGES := jupyter-notebook chromium chromium-driver python3-selenium
-BROWSER_APT_COMMAND := apt-get update && apt-get install -y $(BROWSER_APT_PACKAGES)
-BROWSER_READY := $(PYTHON) -c 'import notebook, selenium' 2>/dev/null && \
-	test -x /usr/bin/chromium && test -x /usr/bin/chromedriver
-
+# JupyterLab 4 and Notebook 7 in a real browser: Playwright (from .venv/)
+# drives Debian's Chromium, headless (tests/browser_test.py; screenshots in
+# tests/out/). Chromium comes from apt when missing; PyPI has none we may use.
+CHROMIUM ?= /usr/bin/chromium
 test-browser: deps build
-	@if $(BROWSER_READY); then :; \
+	@if [ -x "$(CHROMIUM)" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "$(BROWSER_APT_COMMAND)"; \
-		export DEBIAN_FRONTEND=noninteractive; $(BROWSER_APT_COMMAND) && \
-		$(BROWSER_READY); \
+		echo "apt-get install -y chromium"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update && apt-get install -y chromium; \
 	else \
-		echo "The browser test needs Debian's packages. As root, run:"; \
-		echo "$(BROWSER_APT_COMMAND)"; \
+		echo "The browser tests need Chromium. As root, run:"; \
+		echo "apt-get update && apt-get install -y chromium"; \
 		exit 1; \
 	fi
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(BIN) install --prefix "$$tmp" >/dev/null && \
 	cd tests && JUGGLER_BROWSER_TEST=1 JUGGLER_TEST_PREFIX="$$tmp" \
-	JUPYTER_PATH="$$tmp/share/jupyter" \
+	JUPYTER_PATH="$$tmp/share/jupyter" CHROMIUM="$(CHROMIUM)" \
 	timeout -s ABRT -k 10 $(KERNEL_TEST_TIMEOUT) \
-	$(PYTHON) -X faulthandler -m unittest -v browser_test
+	$(PYTHON) -X faulthandler -m unittest -v $(if $(TESTS),$(TESTS),browser_test)

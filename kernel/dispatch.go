@@ -38,8 +38,10 @@ func (k *kernel) handle(ch *router, m *Message) (abort bool) {
 		}
 	case "comm_info_request":
 		k.reply(ch, m, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
-	case "comm_open", "comm_msg", "comm_close":
-		// No comm targets exist; ipykernel also answers nothing.
+	case "comm_open":
+		k.commOpen(m)
+	case "comm_msg", "comm_close":
+		// No comm is ever open; ipykernel also answers nothing.
 		k.log.Printf("%s: ignored %s (no comm support)", ch.name, t)
 	case "interrupt_request":
 		k.h.Interrupt()
@@ -53,13 +55,46 @@ func (k *kernel) handle(ch *router, m *Message) (abort bool) {
 	return false
 }
 
+// username is the username on the kernel's own messages.
+const username = "kernel"
+
+// newReply makes a message from the kernel caused by m (see NewReply).
+func (k *kernel) newReply(m *Message, msgType string) *Message {
+	return m.NewReply(msgType, k.session, username)
+}
+
+// commOpen answers a comm_open: no comm targets exist, so, as ipykernel
+// does for an unknown target, the comm is closed at once (on iopub), and
+// the front end does not wait on a comm nobody serves.
+func (k *kernel) commOpen(m *Message) {
+	var req struct {
+		CommID     string `json:"comm_id"`
+		TargetName string `json:"target_name"`
+	}
+	if err := json.Unmarshal(m.Content, &req); err != nil || req.CommID == "" {
+		k.log.Printf("comm_open without a comm_id: ignored")
+		return
+	}
+	k.log.Printf("comm_open: no comm target %q: closing comm %s", req.TargetName, req.CommID)
+	k.iopub.publish(k.child(m, "comm_close", map[string]any{"comm_id": req.CommID, "data": map[string]any{}}))
+}
+
 // reply sends a reply to m on ch. Failures (a client gone) are logged.
 func (k *kernel) reply(ch *router, m *Message, msgType string, content any) {
-	r := m.NewReply(msgType)
+	k.replyMeta(ch, m, msgType, content, nil)
+}
+
+// replyMeta sends a reply with metadata. It first waits until what iopub
+// has queued is on the wire, so a client sees a request's busy status and
+// outputs before its reply, as from ipykernel.
+func (k *kernel) replyMeta(ch *router, m *Message, msgType string, content any, metadata map[string]any) {
+	r := k.newReply(m, msgType)
+	r.Metadata = metadata
 	if err := r.SetContent(content); err != nil {
 		k.log.Printf("%s: %v", ch.name, err)
 		r.SetContent(map[string]any{"status": "error", "ename": "EncodeError", "evalue": err.Error(), "traceback": []string{}})
 	}
+	k.iopub.flush()
 	if err := ch.send(r); err != nil {
 		k.log.Printf("reply to %s: %v", m.Header.MsgType, err)
 	}
@@ -100,9 +135,9 @@ func (k *kernel) publishStatus(parent *Message, state string) {
 func (k *kernel) child(parent *Message, msgType string, content any) *Message {
 	var m *Message
 	if parent == nil {
-		m = &Message{Header: newHeader(msgType, k.session, "kernel")}
+		m = &Message{Header: newHeader(msgType, k.session, username)}
 	} else {
-		m = parent.NewReply(msgType)
+		m = k.newReply(parent, msgType)
 	}
 	if err := m.SetContent(content); err != nil {
 		// Handler data that cannot be encoded (NaN, channels): tell the
@@ -142,13 +177,35 @@ func (k *kernel) complete(ch *router, m *Message) {
 	k.handlerMu.Lock()
 	r := k.h.Complete(k.ctx, req.Code, req.CursorPos)
 	k.handlerMu.Unlock()
+	md := nonNilMap(r.Metadata)
+	if _, ok := md[typesKey]; !ok {
+		md[typesKey] = completionTypes(r)
+	}
 	k.reply(ch, m, "complete_reply", map[string]any{
 		"status":       "ok",
 		"matches":      nonNilStrings(r.Matches),
 		"cursor_start": r.CursorStart,
 		"cursor_end":   r.CursorEnd,
-		"metadata":     nonNilMap(r.Metadata),
+		"metadata":     md,
 	})
+}
+
+// typesKey is the complete_reply metadata JupyterLab reads the kinds of
+// matches from (ipykernel sends it too).
+const typesKey = "_jupyter_types_experimental"
+
+// completionTypes is one entry per match: the text, the range it replaces
+// and its kind ("<unknown>" when the Handler did not say, as ipykernel).
+func completionTypes(r CompleteReply) []map[string]any {
+	out := make([]map[string]any, len(r.Matches))
+	for i, text := range r.Matches {
+		kind := "<unknown>"
+		if i < len(r.Types) && r.Types[i] != "" {
+			kind = r.Types[i]
+		}
+		out[i] = map[string]any{"start": r.CursorStart, "end": r.CursorEnd, "text": text, "type": kind}
+	}
+	return out
 }
 
 func (k *kernel) inspect(ch *router, m *Message) {

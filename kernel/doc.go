@@ -12,7 +12,9 @@
 //
 // The files follow the flow of a message: connfile.go (where to bind),
 // guard.go and socket.go (bytes on the wire, with workarounds for
-// go-zeromq/zmq4 defects), message.go (framing and signing), kernel.go
+// go-zeromq/zmq4 defects), wirewatch.go (knowing when iopub messages have
+// left, so replies follow their outputs), message.go (framing and
+// signing), kernel.go
 // (sockets and goroutines), dispatch.go and execute.go (one function per
 // request type), history.go (the input history) and history_store.go (its
 // files: capped, shared safely by kernels running at once).

@@ -27,6 +27,7 @@ func orTrue(b *bool) bool { return b == nil || *b }
 
 // execute runs one cell and reports whether it failed with stop_on_error.
 func (k *kernel) execute(ch *router, m *Message) (abort bool) {
+	started := now()
 	var c executeContent
 	if !k.decode(ch, m, &c) {
 		return false
@@ -90,28 +91,31 @@ func (k *kernel) execute(ch *router, m *Message) (abort bool) {
 		// cell failed; what arrives after the reply was sent knowing it.
 		k.queuedAtError = len(k.shellQ)
 	}
-	k.reply(ch, m, "execute_reply", reply)
+	k.replyMeta(ch, m, "execute_reply", reply, k.replyMetadata(started, reply["status"].(string)))
 	return abort
 }
 
+// replyMetadata is an execute_reply's metadata, as ipykernel sends it:
+// when the request started (front ends show it), and its status.
+func (k *kernel) replyMetadata(started, status string) map[string]any {
+	return map[string]any{
+		"started":          started,
+		"dependencies_met": true,
+		"engine":           k.session,
+		"status":           status,
+	}
+}
+
 // abort answers an execute_request queued behind a failed cell without
-// running it. ipykernel replies status "aborted"; front ends and
-// jupyter_kernel_test expect "error", so that is what it gets.
+// running it, as the protocol and ipykernel do: status "aborted" and
+// nothing else, in particular no execution_count (JupyterLab would copy
+// the failed cell's count into this cell's prompt).
 func (k *kernel) abort(m *Message) {
+	started := now()
 	k.publishStatus(m, "busy")
 	defer k.publishStatus(m, "idle")
-	k.mu.Lock()
-	count := k.count
-	k.mu.Unlock()
-	k.reply(k.shell, m, "execute_reply", map[string]any{
-		"status":           "error",
-		"ename":            "ExecutionAborted",
-		"evalue":           "not run: an earlier cell failed",
-		"traceback":        []string{},
-		"execution_count":  count,
-		"payload":          []any{},
-		"user_expressions": map[string]any{},
-	})
+	k.replyMeta(k.shell, m, "execute_reply", map[string]any{"status": "aborted"},
+		k.replyMetadata(started, "aborted"))
 }
 
 // cellOutput is the Output of one execute_request: everything it
@@ -142,7 +146,7 @@ func (o *cellOutput) Stream(name, text string) {
 	if text == "" || !o.active() {
 		return
 	}
-	o.k.iopub.stream(o.parent.NewReply("stream"), name, text)
+	o.k.iopub.stream(o.k.newReply(o.parent, "stream"), name, text)
 }
 
 func (o *cellOutput) Display(b MimeBundle) {
@@ -194,7 +198,7 @@ func (o *cellOutput) Input(ctx context.Context, prompt string, password bool) (s
 			drained = true
 		}
 	}
-	req := o.parent.NewReply("input_request")
+	req := o.k.newReply(o.parent, "input_request")
 	if err := req.SetContent(map[string]any{"prompt": prompt, "password": password}); err != nil {
 		return "", err
 	}

@@ -109,7 +109,11 @@ func (t guardTransport) Listen(ctx context.Context, addr string) (net.Listener, 
 	if err != nil {
 		return nil, err
 	}
-	return newGuardListener(l), nil
+	var watch *wireWatch
+	if w, ok := pendingWatches.Load(t.network + " " + addr); ok {
+		watch = w.(*wireWatch)
+	}
+	return newGuardListener(l, watch), nil
 }
 
 func (t guardTransport) Addr(ep string) (string, error) {
@@ -129,10 +133,12 @@ type guardListener struct {
 	// when prev's handshake deadline must be lifted. Only the accept
 	// goroutine touches it.
 	prev *guardConn
+	// watch, if not nil, is told what the connections write.
+	watch *wireWatch
 }
 
-func newGuardListener(l net.Listener) *guardListener {
-	g := &guardListener{Listener: l, ready: make(chan *guardConn), done: make(chan struct{})}
+func newGuardListener(l net.Listener, watch *wireWatch) *guardListener {
+	g := &guardListener{Listener: l, ready: make(chan *guardConn), done: make(chan struct{}), watch: watch}
 	go g.acceptLoop()
 	return g
 }
@@ -166,7 +172,7 @@ func (g *guardListener) greet(c net.Conn) {
 		c.Close()
 		return
 	}
-	gc := &guardConn{Conn: c, pending: sig,
+	gc := &guardConn{Conn: c, pending: sig, watch: g.watch,
 		frames: frameGuard{max: maxFrameSize, skip: greetingLen},
 		out:    frameGuard{max: math.MaxUint64, skip: greetingLen}}
 	if err := gc.frames.feed(sig); err != nil {
@@ -218,9 +224,13 @@ type guardConn struct {
 	rmem    []byte     // the read buffer, allocated at the first read
 	rbuf    []byte     // bytes in rmem not yet returned by Read
 
-	wmu  sync.Mutex // guards the write side: out, wbuf
-	out  frameGuard // outbound framing, to find where messages end
-	wbuf []byte     // bytes of a message not written yet
+	wmu     sync.Mutex // guards the write side: out, wbuf, matched
+	out     frameGuard // outbound framing, to find where messages end
+	wbuf    []byte     // bytes of a message not written yet
+	matched bool       // the message being written is the one watch wants
+
+	watch     *wireWatch // nil, or told of written messages
+	closeOnce sync.Once
 }
 
 func (c *guardConn) endHandshake() {
@@ -228,6 +238,38 @@ func (c *guardConn) endHandshake() {
 	c.handshook = true
 	c.mu.Unlock()
 	_ = c.Conn.SetDeadline(time.Time{})
+	if c.watch != nil {
+		c.watch.connUp(c)
+	}
+}
+
+// Close closes the connection once, and tells the watch it is gone.
+func (c *guardConn) Close() error {
+	err := net.ErrClosed
+	c.closeOnce.Do(func() {
+		err = c.Conn.Close()
+		if c.watch != nil && c.isHandshook() {
+			c.watch.connDown(c)
+		}
+	})
+	return err
+}
+
+// noteWriting looks in bufs, about to be written, for the message the
+// watch wants (before the write, which consumes bufs). wmu must be held.
+func (c *guardConn) noteWriting(bufs net.Buffers) {
+	if c.watch != nil && !c.matched {
+		c.matched = c.watch.matches(bufs)
+	}
+}
+
+// noteWritten tells the watch that what noteWriting saw has been written,
+// and that ends messages ended in it. wmu must be held.
+func (c *guardConn) noteWritten(ends int) {
+	if c.watch != nil && ends > 0 && c.matched {
+		c.matched = false
+		c.watch.written(c)
+	}
 }
 
 func (c *guardConn) isHandshook() bool {
@@ -299,8 +341,14 @@ func (c *guardConn) Write(p []byte) (int, error) {
 			bufs = bufs[1:]
 		}
 		c.wbuf = c.wbuf[:0]
+		if handshook {
+			c.noteWriting(bufs)
+		}
 		if err := c.flush(bufs, handshook); err != nil {
 			return 0, err
+		}
+		if handshook {
+			c.noteWritten(ends)
 		}
 		return len(p), nil
 	}
@@ -310,13 +358,16 @@ func (c *guardConn) Write(p []byte) (int, error) {
 	}
 	bufs := net.Buffers{c.wbuf}
 	c.wbuf = c.wbuf[:0]
+	c.noteWriting(bufs)
 	if err := c.flush(bufs, handshook); err != nil {
 		return 0, err
 	}
+	c.noteWritten(ends)
 	return len(p), nil
 }
 
-// flush writes bufs (with writev when there are several). wmu must be held.
+// flush writes bufs (with writev when there are several), consuming them.
+// wmu must be held.
 func (c *guardConn) flush(bufs net.Buffers, deadline bool) error {
 	if deadline {
 		_ = c.Conn.SetWriteDeadline(time.Now().Add(writeTimeout))

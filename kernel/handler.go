@@ -116,7 +116,11 @@ type CompleteReply struct {
 	Matches     []string
 	CursorStart int
 	CursorEnd   int
-	Metadata    map[string]any
+	// Types, when not nil, has the kind of each match ("function",
+	// "keyword", "module", ...; "" when not known), for the
+	// metadata._jupyter_types_experimental that JupyterLab shows as icons.
+	Types    []string
+	Metadata map[string]any
 }
 
 // InspectReply is inspect_reply's content, less status.

@@ -40,7 +40,7 @@ type kernel struct {
 	h       Handler
 	info    Info // asked once: kernel_info must be answered at once
 	log     *log.Logger
-	session string // the kernel's own session id, for messages with no parent
+	session string // the kernel's own session id, on all it sends; new per process
 
 	shell, control, stdin *router
 	hb                    zmq4.Socket
@@ -127,7 +127,7 @@ func newKernel(ctx context.Context, conn ConnectionInfo, h Handler, opts Options
 	if k.iopub, err = listenPublisher(sctx, conn.Endpoint(conn.IOPubPort), s, "kernel."+k.session, l); err != nil {
 		return fail(err)
 	}
-	if k.hb, err = bind(sctx, zmq4.NewRouter, conn.Endpoint(conn.HBPort), l); err != nil {
+	if k.hb, err = bind(sctx, zmq4.NewRouter, conn.Endpoint(conn.HBPort), l, nil); err != nil {
 		return fail(fmt.Errorf("heartbeat: %w", err))
 	}
 	k.info = h.Info()
@@ -249,9 +249,8 @@ func (k *kernel) serveShell() {
 }
 
 // abortQueued answers the execute_requests among the next n waiting on
-// shell with an error reply, as ipykernel does after a failed cell with
-// stop_on_error (which it calls "aborted"; front ends expect status
-// "error"). Other requests among them are served normally.
+// shell with an "aborted" reply, as ipykernel does after a failed cell with
+// stop_on_error. Other requests among them are served normally.
 func (k *kernel) abortQueued(n int) {
 	for ; n > 0; n-- {
 		select {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -473,9 +474,13 @@ func TestExecuteErrorAbortsQueue(t *testing.T) {
 		t.Errorf("failed execute_reply = %v", r)
 	}
 	for _, q := range []*Message{q1, q2} {
-		r := content(t, c.reply(c.shellCh, q))
-		if r["status"] != "error" || r["ename"] != "ExecutionAborted" {
-			t.Errorf("queued execute_reply = %v, want status error, ExecutionAborted", r)
+		m := c.reply(c.shellCh, q)
+		// The protocol's abort: status only, no execution_count.
+		if r := content(t, m); len(r) != 1 || r["status"] != "aborted" {
+			t.Errorf("queued execute_reply = %v, want just status aborted", r)
+		}
+		if m.Metadata["status"] != "aborted" || m.Metadata["started"] == nil {
+			t.Errorf("queued execute_reply metadata = %v", m.Metadata)
 		}
 	}
 	io := c.iopubUntilIdle(bad, q1, q2)
@@ -537,7 +542,7 @@ func TestStdin(t *testing.T) {
 	if v := content(t, ir); v["prompt"] != "name? " || v["password"] != false {
 		t.Errorf("input_request = %v", v)
 	}
-	rep := ir.NewReply("input_reply")
+	rep := ir.NewReply("input_reply", "client-session", "tester")
 	rep.Identities = nil
 	rep.SetContent(map[string]any{"value": "Ada"})
 	c.sendMsg(c.stdin, rep, c.sign)
@@ -568,7 +573,8 @@ func TestCompleteInspectIsComplete(t *testing.T) {
 		want    string
 	}{
 		{"complete_request", map[string]any{"code": "fmt.Print", "cursor_pos": 9},
-			`{"cursor_end":9,"cursor_start":0,"matches":["fmt.Println"],"metadata":{},"status":"ok"}`},
+			// The fake Handler gives no Types: each match's kind is unknown.
+			`{"cursor_end":9,"cursor_start":0,"matches":["fmt.Println"],"metadata":{"_jupyter_types_experimental":[{"end":9,"start":0,"text":"fmt.Println","type":"\u003cunknown\u003e"}]},"status":"ok"}`},
 		{"inspect_request", map[string]any{"code": "fmt", "cursor_pos": 3, "detail_level": 0},
 			`{"data":{"text/plain":"doc of fmt"},"found":true,"metadata":{},"status":"ok"}`},
 		{"is_complete_request", map[string]any{"code": "func f() {"},
@@ -751,5 +757,155 @@ func TestExitWhenParentDies(t *testing.T) {
 	defer tk.h.mu.Unlock()
 	if fmt.Sprint(tk.h.shutdowns) != "[false]" {
 		t.Errorf("Handler.Shutdown calls = %v, want [false]", tk.h.shutdowns)
+	}
+}
+
+// TestKernelSession checks that everything the kernel sends carries its
+// own session id, whoever asked, and a parent header that is the request's
+// header as sent, fields the kernel does not know included.
+func TestKernelSession(t *testing.T) {
+	tk := startKernel(t, Options{})
+	c1 := tk.c
+	c2 := newClient(t, tk.conn, "client-2")
+	c2.waitIOPub()
+
+	// A header with a field the kernel does not know, as JupyterLab sends.
+	header := (`{"msg_id":"raw-1","session":"other-session","username":"u","date":"","msg_type":"execute_request","version":"5.4","subshell_id":null,"extra":{"a":[1,2]}}`)
+	body := `{"code":"print"}`
+	s := c2.sign
+	frames := [][]byte{delimiter, s.sign([]byte(header), []byte("{}"), []byte("{}"), []byte(body)),
+		[]byte(header), []byte("{}"), []byte("{}"), []byte(body)}
+	if err := c2.shell.Send(zmq4.NewMsgFrom(frames...)); err != nil {
+		t.Fatal(err)
+	}
+	req1 := c1.send(c1.shell, "execute_request", map[string]any{"code": "print"})
+
+	var raw Message
+	raw.Header.MsgID = "raw-1"
+	r2 := c2.reply(c2.shellCh, &raw)
+	r1 := c1.reply(c1.shellCh, req1)
+	io := c1.iopubUntilIdle(&raw, req1)
+	session := r1.Header.Session
+	if session == "client-session" || session == "other-session" || session == "" {
+		t.Fatalf("reply session %q is the requester's, want the kernel's own", session)
+	}
+	all := []*Message{r1, r2}
+	for _, ms := range io {
+		all = append(all, ms...)
+	}
+	for _, m := range all {
+		if m.Header.Session != session {
+			t.Errorf("%s has session %q, want %q", m.Header.MsgType, m.Header.Session, session)
+		}
+	}
+	var parent map[string]any
+	if err := json.Unmarshal(r2.rawParent, &parent); err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]any
+	json.Unmarshal([]byte(header), &want)
+	if fmt.Sprint(parent) != fmt.Sprint(want) {
+		t.Errorf("parent header = %v, want the request's header %v", parent, want)
+	}
+}
+
+// TestCommOpenClosed: a comm_open to a target the kernel does not have is
+// answered with comm_close on iopub, as ipykernel does.
+func TestCommOpenClosed(t *testing.T) {
+	tk := startKernel(t, Options{})
+	c := tk.c
+	req := c.send(c.shell, "comm_open", map[string]any{"comm_id": "c-1", "target_name": "jupyter.widget", "data": map[string]any{}})
+	io := c.iopubUntilIdle(req)[req.Header.MsgID]
+	if got := types(t, io); got != "busy,comm_close,idle" {
+		t.Fatalf("iopub = %s, want busy,comm_close,idle", got)
+	}
+	if v := content(t, io[1]); v["comm_id"] != "c-1" {
+		t.Errorf("comm_close = %v", v)
+	}
+}
+
+// TestRepliesWaitForIOPub: a reply leaves once the iopub messages
+// published before it have been written to the subscriber's connection;
+// the wire watch sees each of them go (rather than the wait timing out).
+func TestRepliesWaitForIOPub(t *testing.T) {
+	tk := startKernel(t, Options{})
+	c := tk.c
+	p := tk.k.iopub
+	for range 5 {
+		req := c.send(c.shell, "execute_request", map[string]any{"code": "result", "silent": false})
+		c.reply(c.shellCh, req)
+		c.iopubUntilIdle(req)
+		p.mu.Lock()
+		handed := p.handed
+		p.mu.Unlock()
+		// The client has every message, idle included, so the watch sees
+		// each written (it hears of idle just after the write returns).
+		deadline := time.Now().Add(wait)
+		for {
+			p.watch.mu.Lock()
+			seen := maps.Clone(p.watch.seen)
+			deaf := len(p.watch.deaf)
+			p.watch.mu.Unlock()
+			if len(seen) != 1 || deaf != 0 {
+				t.Fatalf("watch has %d iopub connections (%d deaf), want 1", len(seen), deaf)
+			}
+			var done uint64
+			for _, done = range seen {
+			}
+			if done >= handed {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("watch saw message %d written, %d were handed to zmq4", done, handed)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	// A flush with nothing queued returns at once.
+	start := time.Now()
+	p.flush()
+	if d := time.Since(start); d >= flushTimeout {
+		t.Errorf("flush with nothing queued took %v", d)
+	}
+}
+
+// TestSilentSubscriberCostsOneWait: a SUB that never subscribes is sent
+// nothing, so no reply can wait for it to write; after one flushTimeout it
+// is left out of the waits until it writes something.
+func TestSilentSubscriberCostsOneWait(t *testing.T) {
+	tk := startKernel(t, Options{})
+	c := tk.c
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	silent := zmq4.NewSub(ctx)
+	defer silent.Close()
+	if err := silent.Dial(tk.conn.Endpoint(tk.conn.IOPubPort)); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the kernel has the connection.
+	deadline := time.Now().Add(wait)
+	for {
+		tk.k.iopub.watch.mu.Lock()
+		n := len(tk.k.iopub.watch.seen)
+		tk.k.iopub.watch.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("kernel has %d iopub connections, want 2", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	const rounds = 30
+	start := time.Now()
+	for range rounds {
+		req := c.send(c.shell, "kernel_info_request", nil)
+		c.reply(c.shellCh, req)
+		c.iopubUntilIdle(req)
+	}
+	// One wait of flushTimeout, not one per reply (which would take
+	// rounds*flushTimeout).
+	if d := time.Since(start); d > rounds*flushTimeout/2 {
+		t.Errorf("%d round trips took %v with a silent subscriber", rounds, d)
 	}
 }

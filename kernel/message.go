@@ -36,6 +36,11 @@ type Message struct {
 	Identities   [][]byte
 	Header       Header
 	ParentHeader Header
+	// rawHeader and rawParent are the header and parent header as they
+	// came on the wire, with any fields Header does not name (subshell_id).
+	// A reply sends its request's rawHeader back verbatim as its parent
+	// header, as ipykernel does.
+	rawHeader, rawParent json.RawMessage
 	// Metadata is never sent as null: nil marshals as {}.
 	Metadata map[string]any
 	// Content is the raw JSON content; never empty on the wire ({}).
@@ -106,6 +111,7 @@ func parseMessage(frames [][]byte, s signer) (*Message, error) {
 	if err := json.Unmarshal(rest[1], &m.Header); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
+	m.rawHeader, m.rawParent = bytes.Clone(rest[1]), bytes.Clone(rest[2])
 	if m.Header.MsgType == "" {
 		return nil, errors.New("header: missing msg_type")
 	}
@@ -135,7 +141,9 @@ func (m *Message) frames(s signer) ([][]byte, error) {
 		return nil, fmt.Errorf("encode header: %w", err)
 	}
 	parent := []byte("{}")
-	if m.ParentHeader != (Header{}) {
+	if len(m.rawParent) > 0 {
+		parent = m.rawParent
+	} else if m.ParentHeader != (Header{}) {
 		if parent, err = json.Marshal(m.ParentHeader); err != nil {
 			return nil, fmt.Errorf("encode parent header: %w", err)
 		}
@@ -170,14 +178,21 @@ func newHeader(msgType, session, username string) Header {
 	}
 }
 
-// NewReply makes a message caused by m: same session and username, m's
-// header as parent, a new msg_id and date, and m's identities, so it goes
-// back to the requester on a ROUTER socket. Content is {} until SetContent.
-func (m *Message) NewReply(msgType string) *Message {
+// NewReply makes a message caused by m, from the peer with the given
+// session and username: m's header as parent (verbatim, when m came from
+// the wire), a new msg_id and date, and m's identities, so it goes back to
+// the requester on a ROUTER socket. Content is {} until SetContent.
+//
+// A kernel passes its own session, never the requester's: JupyterLab takes
+// the session of the messages it gets as the kernel's and drops those with
+// another one, so with two clients (a notebook and a console) every reply
+// or output carrying the other client's session would be lost.
+func (m *Message) NewReply(msgType, session, username string) *Message {
 	return &Message{
 		Identities:   m.Identities,
-		Header:       newHeader(msgType, m.Header.Session, m.Header.Username),
+		Header:       newHeader(msgType, session, username),
 		ParentHeader: m.Header,
+		rawParent:    m.rawHeader,
 		Content:      json.RawMessage("{}"),
 	}
 }

@@ -92,7 +92,7 @@ func TestReplyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := req.NewReply("execute_reply")
+	r := req.NewReply("execute_reply", "k1", "kernel")
 	if err := r.SetContent(map[string]any{"status": "ok"}); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestReplyRoundTrip(t *testing.T) {
 		t.Errorf("parent = %+v, want %+v", got.ParentHeader, req.Header)
 	}
 	h := got.Header
-	if h.MsgType != "execute_reply" || h.Session != "s1" || h.Username != "u" || h.Version != "5.4" || h.MsgID == "" || h.MsgID == req.Header.MsgID {
+	if h.MsgType != "execute_reply" || h.Session != "k1" || h.Username != "kernel" || h.Version != "5.4" || h.MsgID == "" || h.MsgID == req.Header.MsgID {
 		t.Errorf("header = %+v", h)
 	}
 	if _, err := time.Parse(time.RFC3339Nano, h.Date); err != nil || len(h.Date) != len("2006-01-02T15:04:05.000000Z") {

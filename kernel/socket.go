@@ -35,11 +35,27 @@ const (
 )
 
 // bind makes a zmq4 socket of the given kind listen on ep through the
-// guarded transport.
-func bind(ctx context.Context, newSock func(context.Context, ...zmq4.Option) zmq4.Socket, ep string, l *log.Logger) (zmq4.Socket, error) {
+// guarded transport. A non-nil watch is told what its connections write.
+func bind(ctx context.Context, newSock func(context.Context, ...zmq4.Option) zmq4.Socket, ep string, l *log.Logger, watch *wireWatch) (zmq4.Socket, error) {
 	gep, err := guardedEndpoint(ep)
 	if err != nil {
 		return nil, err
+	}
+	if watch != nil {
+		// The key guardTransport.Listen looks up: zmq4 passes it the
+		// address its Addr made of the endpoint.
+		network, rest, _ := strings.Cut(gep, "://")
+		t := guardTransport{network: "tcp"}
+		if network == guardedIPC {
+			t.network = "unix"
+		}
+		addr, err := t.Addr(rest)
+		if err != nil {
+			return nil, fmt.Errorf("listen on %s: %w", ep, err)
+		}
+		key := t.network + " " + addr
+		pendingWatches.Store(key, watch)
+		defer pendingWatches.Delete(key)
 	}
 	// zmq4 logs through its own logger; keep its lines in ours.
 	zl := log.New(l.Writer(), l.Prefix()+"zmq4: ", l.Flags())
@@ -62,7 +78,7 @@ type router struct {
 }
 
 func listenRouter(ctx context.Context, name, ep string, s signer, l *log.Logger) (*router, error) {
-	sock, err := bind(ctx, zmq4.NewRouter, ep, l)
+	sock, err := bind(ctx, zmq4.NewRouter, ep, l, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -110,6 +126,7 @@ func (r *router) close() error { return r.sock.Close() }
 // apart so consecutive writes to the same stream for the same request can
 // be merged while they wait.
 type pubItem struct {
+	seq        uint64 // 1, 2, ... in the order queued
 	msg        *Message
 	streamName string
 	streamText strings.Builder
@@ -124,8 +141,14 @@ type publisher struct {
 	log   *log.Logger
 	topic string
 
+	watch *wireWatch // what the subscribers' connections have written
+
 	mu      sync.Mutex
 	queue   []*pubItem
+	queued  uint64        // seq of the item queued last
+	handed  uint64        // seq of the item handed to zmq4 last (or dropped)
+	armed   uint64        // seq of the item handed to zmq4 last
+	handedC chan struct{} // closed and renewed when handed changes
 	closed  bool
 	dropped int
 	wake    chan struct{} // cap 1: something was queued or closed
@@ -133,15 +156,16 @@ type publisher struct {
 }
 
 func listenPublisher(ctx context.Context, ep string, s signer, topic string, l *log.Logger) (*publisher, error) {
-	sock, err := bind(ctx, zmq4.NewPub, ep, l)
+	watch := newWireWatch()
+	sock, err := bind(ctx, zmq4.NewPub, ep, l, watch)
 	if err != nil {
 		return nil, fmt.Errorf("iopub: %w", err)
 	}
 	if err := sock.SetOption(zmq4.OptionHWM, pubHWM); err != nil {
 		l.Printf("iopub: set high-water mark: %v", err)
 	}
-	p := &publisher{sock: sock, sign: s, log: l, topic: topic,
-		wake: make(chan struct{}, 1), done: make(chan struct{})}
+	p := &publisher{sock: sock, sign: s, log: l, topic: topic, watch: watch,
+		handedC: make(chan struct{}), wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go p.run()
 	return p, nil
 }
@@ -180,6 +204,8 @@ func (p *publisher) enqueue(it *pubItem, name, text string) {
 		return
 	}
 	it.streamText.WriteString(text)
+	p.queued++
+	it.seq = p.queued
 	p.queue = append(p.queue, it)
 	select {
 	case p.wake <- struct{}{}:
@@ -204,27 +230,68 @@ func (p *publisher) run() {
 		p.queue[0] = nil
 		p.queue = p.queue[1:]
 		p.mu.Unlock()
-		p.send(it)
+		ok := p.send(it)
+		p.mu.Lock()
+		p.handed = it.seq
+		if ok {
+			p.armed = it.seq
+		}
+		close(p.handedC)
+		p.handedC = make(chan struct{})
+		p.mu.Unlock()
 	}
 }
 
-func (p *publisher) send(it *pubItem) {
+// flush returns once every message queued before it has been written to
+// the subscribers' connections (see wireWatch), the publisher has closed,
+// or flushTimeout has passed.
+func (p *publisher) flush() {
+	p.mu.Lock()
+	target := p.queued
+	p.mu.Unlock()
+	deadline := time.NewTimer(flushTimeout)
+	defer deadline.Stop()
+	for {
+		p.mu.Lock()
+		handed, armed, ch, closed := p.handed, p.armed, p.handedC, p.closed
+		p.mu.Unlock()
+		if handed >= target || closed {
+			// A message that never reached zmq4 is not waited for: what
+			// did reach it, up to target, is.
+			target = min(target, armed)
+			break
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return
+		}
+	}
+	p.watch.wait(target)
+}
+
+// send hands it to zmq4 and reports whether it did, with the watch armed
+// for it.
+func (p *publisher) send(it *pubItem) bool {
 	m := it.msg
 	if it.streamName != "" {
 		if err := m.SetContent(map[string]string{"name": it.streamName, "text": it.streamText.String()}); err != nil {
 			p.log.Printf("iopub: %v", err)
-			return
+			return false
 		}
 	}
 	m.Identities = [][]byte{[]byte(p.topic + "." + m.Header.MsgType)}
 	frames, err := m.frames(p.sign)
 	if err != nil {
 		p.log.Printf("iopub: %v", err)
-		return
+		return false
 	}
+	p.watch.arm(it.seq, m.Header.MsgID)
 	if err := p.sock.Send(zmq4.NewMsgFrom(frames...)); err != nil {
 		p.log.Printf("iopub: send %s: %v", m.Header.MsgType, err)
+		return false
 	}
+	return true
 }
 
 // close sends what is queued (for at most pubLinger) and closes the socket.

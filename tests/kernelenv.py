@@ -79,7 +79,7 @@ def setup():
 
 
 def install_ipykernel(prefix):
-    """Install Debian's ipykernel as kernel "python3" into prefix."""
+    """Install ipykernel (the test interpreter's) as kernel "python3" into prefix."""
     subprocess.run([sys.executable, "-m", "ipykernel", "install",
                     "--prefix", prefix, "--name", "python3"],
                    check=True, stdout=subprocess.DEVNULL,

@@ -17,11 +17,13 @@ func (h *Handler) scope() introspect.Scope {
 // Complete answers complete_request from the source of the session's
 // cells; it never waits for the worker.
 func (h *Handler) Complete(ctx context.Context, code string, cursorPos int) kernel.CompleteReply {
-	matches, start, end := introspect.Complete(h.scope(), code, cursorPos)
+	scope := h.scope()
+	matches, start, end := introspect.Complete(scope, code, cursorPos)
 	if matches == nil {
 		matches = []string{}
 	}
-	return kernel.CompleteReply{Matches: matches, CursorStart: start, CursorEnd: end, Metadata: map[string]any{}}
+	return kernel.CompleteReply{Matches: matches, CursorStart: start, CursorEnd: end,
+		Types: introspect.Kinds(scope, code, cursorPos, matches), Metadata: map[string]any{}}
 }
 
 // Inspect answers inspect_request (Shift-Tab).
