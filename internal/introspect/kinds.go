@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/juggler-kernel/juggler/internal/cell"
 )
 
 // Kinds returns the kind of each of matches, which Complete returned for
@@ -16,7 +18,7 @@ func Kinds(s Scope, code string, cursor int, matches []string) []string {
 		return kinds
 	}
 	cur := runeToByte(code, cursor)
-	before := blankMagics(code)[:cur]
+	before := cell.Classify(code).Text[:cur]
 	toks, _ := scan(before)
 	_, _, qual, ok := completionContext(toks, len(before))
 	if !ok {
