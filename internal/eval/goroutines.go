@@ -57,6 +57,9 @@ type goroutines struct {
 	// exited holds the runtime IDs of goroutines whose os.Exit ended
 	// their cell, which reports it: the goroutine's end is no panic.
 	exited map[int64]bool
+	// idle, when set, is told of an earlier cell whose last goroutine
+	// ended, so the session can drop what it kept for that cell.
+	idle func(cell int64)
 }
 
 // running records the cancel func of the cell that starts running, or nil
@@ -134,10 +137,15 @@ func (g *goroutines) start(written, line int, fn string, run func()) {
 			delete(g.byGoID, id)
 			quiet := g.exited[id]
 			delete(g.exited, id)
+			ended := false
 			if g.perCell[cell]--; g.perCell[cell] == 0 {
 				delete(g.perCell, cell)
+				ended = cell != g.cell.Load()
 			}
 			g.mu.Unlock()
+			if ended && g.idle != nil {
+				g.idle(cell)
+			}
 			tracer.Forget(id)
 			if r != nil && !quiet {
 				reportPanic(g.stderr, fmt.Sprintf("goroutine started at line %d", line), r, g.trace.take())

@@ -106,6 +106,15 @@ func (s *Session) stopOf(cell int64) <-chan struct{} {
 	return c
 }
 
+// dropStop forgets the stop channel of an earlier cell whose goroutines
+// have all ended: nothing of it can sleep any more. (stopOf drops such
+// channels too, but only when a later cell sleeps.)
+func (s *Session) dropStop(cell int64) {
+	s.stopMu.Lock()
+	defer s.stopMu.Unlock()
+	delete(s.stops, cell)
+}
+
 // sleep is time.Sleep for cells: a stopped cell must not sleep on, since
 // yaegi can only stop interpreted code between steps, not inside a call.
 // Only the sleeps of the stopped cell's own goroutines end early: those
@@ -185,6 +194,7 @@ func New(o Options) (*Session, error) {
 	s.goroutines = &goroutines{stderr: o.Stderr, trace: tw, live: map[int64]*Goroutine{}, byGoID: map[int64]int64{}, perCell: map[int64]int{}}
 	s.timers = &timers{stderr: o.Stderr}
 	s.stops = map[int64]chan struct{}{}
+	s.goroutines.idle = s.dropStop
 	s.builder = &native.Builder{Mods: o.Modules}
 	in, err := s.newInterp()
 	if err != nil {

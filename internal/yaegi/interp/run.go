@@ -2094,7 +2094,12 @@ func getFunc(n *node) {
 
 	n.exec = func(f *frame) bltn {
 		fr := f.clone()
+		// juggler: read under the lock the closure's own write below takes:
+		// a goroutine still running a closure this node made before writes
+		// the slot back while this one reads it (a data race under -race).
+		f.mutex.RLock()
 		o := getFrame(f, l).data[i]
+		f.mutex.RUnlock()
 
 		fct := reflect.MakeFunc(n.typ.TypeOf(), func(in []reflect.Value) []reflect.Value {
 			// Allocate and init local frame. All values to be settable and addressable.
