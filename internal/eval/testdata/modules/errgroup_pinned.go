@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -23,5 +22,4 @@ func main() {
 	}
 	fmt.Println(g.Wait(), ctx.Err() != nil, out)
 	fmt.Println(g.TryGo(func() error { return fmt.Errorf("late") }), g.Wait())
-	_ = debug.SetGCPercent
 }
