@@ -396,43 +396,14 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 						err = n.cfgErrorf("undefined type")
 						return false
 					}
-					// We have a composite literal of generic type, instantiate it.
-					lt := []*itype{}
-					for _, n1 := range n.child[0].child[1:] {
-						t1, err1 := nodeType(interp, sc, n1)
-						if err1 != nil {
-							return false
-						}
-						lt = append(lt, t1)
-					}
-					var g *node
-					g, _, err = genAST(sc, t0.node.anc, lt)
-					if err != nil {
+					// juggler: instantiated as a type anywhere else is
+					// (genType), which registers the instance and its
+					// methods. Upstream instantiated it here again, as the
+					// type on the right of its definition: a type defined
+					// from another (type Mapper[T, R any] Iterator[T]) was
+					// that other type, without its own methods.
+					if n.typ, err = nodeType(interp, sc, n.child[0]); err != nil {
 						return false
-					}
-					n.child[0] = g.lastChild()
-					n.typ, err = nodeType(interp, sc, n.child[0])
-					if err != nil {
-						return false
-					}
-					// Generate methods if any.
-					for _, nod := range t0.method {
-						gm, _, err2 := genAST(nod.scope, nod, lt)
-						if err2 != nil {
-							err = err2
-							return false
-						}
-						gm.typ, err = nodeType(interp, nod.scope, gm.child[2])
-						if err != nil {
-							return false
-						}
-						if _, err = interp.cfg(gm, sc, sc.pkgID, sc.pkgName); err != nil {
-							return false
-						}
-						if err = genRun(gm); err != nil {
-							return false
-						}
-						n.typ.addMethod(gm)
 					}
 					n.nleft = 1 // Indictate the type of composite literal.
 				}
@@ -2798,7 +2769,7 @@ func (n *node) isType(sc *scope) bool {
 		// ("[]int"), no symbol, and carries its type (S{} in slices.Clone).
 		_, _, found := sc.lookup(n.ident)
 		return !found && n.typ != nil && n.typ.cat != nilT
-	case indexExpr:
+	case indexExpr, indexListExpr: // juggler: and with type arguments (Mapper[int, int]{})
 		// Maybe a generic type.
 		sym, _, ok := sc.lookup(n.child[0].ident)
 		return ok && sym.kind == typeSym
@@ -3266,6 +3237,11 @@ func matchSelectorMethod(sc *scope, n *node) (err error) {
 			n.typ = &itype{}
 			*n.typ = *m.typ
 			n.typ.arg = append([]*itype{n.child[0].typ}, m.typ.arg...)
+			// juggler: the method's string and reflect type, copied
+			// above, lack the receiver (x/text/cases' lower =
+			// (*context).copy: "cannot use type func() bool").
+			n.typ.str = funcOf(n.typ.arg, n.typ.ret).str
+			n.typ.rtype = nil
 		} else {
 			// Handle method with receiver.
 			n.gen = getMethod

@@ -372,7 +372,9 @@ func (interp *Interpreter) gta(root *node, rpath, importPath, pkgName string) ([
 			// else we are not an alias (typeSpec)
 
 			switch n.child[1].kind {
-			case identExpr, selectorExpr:
+			case identExpr, selectorExpr, indexExpr, indexListExpr:
+				// juggler: and from a generic type's instance
+				// (type Ints List[int]), which the default case renamed.
 				n.typ = namedOf(typ, pkgName, typeName, withNode(n.child[0]), withScope(sc))
 				n.typ.incomplete = typ.incomplete
 				n.typ.field = typ.field

@@ -727,3 +727,168 @@ func program() {
 		t.Errorf("interpreted: %q; go run: %q", out.String(), want)
 	}
 }
+
+// juggler: shapes of third-party packages (golang.org/x/text,
+// sourcegraph/conc, samber/lo) the interpreter got wrong, each a program
+// whose output must be go run's.
+func TestThirdPartyShapes(t *testing.T) {
+	programs := map[string]string{
+		// x/text/unicode/norm: Iter holds a reorderBuffer by value, which
+		// holds a func(*Iter) and a func(*reorderBuffer).
+		"recursive through a struct held by value": `
+type props struct{ pos uint8 }
+
+type iterFunc func(*Iter) []byte
+
+type formInfo struct {
+	form     int
+	nextMain iterFunc
+}
+
+type reorderBuffer struct {
+	rune   [4]props
+	f      formInfo
+	out    []byte
+	flushF func(*reorderBuffer) bool
+}
+
+type Iter struct {
+	rb   reorderBuffer
+	info props
+	next iterFunc
+}
+
+type normWriter struct {
+	rb  reorderBuffer
+	buf []byte
+}
+
+func main() {
+	var w normWriter
+	w.buf = []byte("w")
+	w.rb.out = []byte("out")
+	var it Iter
+	it.next = func(i *Iter) []byte { return append(i.rb.out, '!') }
+	it.rb.out = []byte("it")
+	it.rb.flushF = func(r *reorderBuffer) bool { return len(r.out) == 2 }
+	it.rb.f.nextMain = it.next
+	it.rb.rune[1].pos = 7
+	fmt.Println(string(w.buf), string(w.rb.out), string(it.next(&it)), it.rb.flushF(&it.rb))
+	fmt.Println(string(it.rb.f.nextMain(&it)), it.rb.rune, it.info)
+}
+`,
+		// sourcegraph/conc/iter: a generic type defined from another, whose
+		// methods call the other's; ForEach calls ForEachIdx, declared
+		// after it.
+		"generic type defined from a generic type": `
+type Iterator[T any] struct{ MaxGoroutines int }
+
+func (iter Iterator[T]) ForEach(input []T, f func(*T)) {
+	iter.ForEachIdx(input, func(_ int, t *T) { f(t) })
+}
+
+func (iter Iterator[T]) ForEachIdx(input []T, f func(int, *T)) {
+	for i := range input {
+		f(i, &input[i])
+	}
+}
+
+type Mapper[T, R any] Iterator[T]
+
+func Map[T, R any](input []T, f func(*T) R) []R {
+	return Mapper[T, R]{}.Map(input, f)
+}
+
+func (m Mapper[T, R]) Map(input []T, f func(*T) R) []R {
+	res := make([]R, len(input))
+	Iterator[T](m).ForEachIdx(input, func(i int, t *T) { res[i] = f(t) })
+	return res
+}
+
+type Ints Iterator[int]
+
+func main() {
+	fmt.Println(Map([]int{1, 2, 3}, func(x *int) int { return *x * 2 }))
+	fmt.Println(Mapper[int, string]{MaxGoroutines: 2}.Map([]int{4}, func(x *int) string { return fmt.Sprint(*x, "!") }))
+	sum := 0
+	Iterator[int]{}.ForEach([]int{1, 2, 3}, func(x *int) { sum += *x })
+	fmt.Println(sum, Ints{MaxGoroutines: 3}.MaxGoroutines)
+}
+`,
+		// x/text/cases: lower = (*context).copy.
+		"method expressions as values": `
+type context struct{ n int }
+
+func (c *context) copy() bool { c.n++; return c.n > 1 }
+
+func (c context) get(k int) int { return c.n * k }
+
+type mapFunc func(*context) bool
+
+func main() {
+	var lower mapFunc = func(*context) bool { return false }
+	lower = (*context).copy
+	c := &context{n: 1}
+	fmt.Println(lower(c), c.n)
+	f, g := (*context).copy, context.get
+	fmt.Printf("%T %T\n", f, g)
+	fmt.Println(f(c), c.n, g(*c, 10), (*context).get(c, 2))
+}
+`,
+		// samber/lo's Sum: a union of constraint interfaces.
+		"union of constraints in a type parameter list": `
+type Float interface{ ~float32 | ~float64 }
+
+type Integer interface{ ~int | ~int64 | ~uint8 }
+
+type celsius float64
+
+func Sum[T Float | Integer](xs []T) T {
+	var s T
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+func main() {
+	fmt.Println(Sum([]int{1, 2, 3}), Sum([]float64{0.5, 0.25}), Sum([]celsius{1.5, 2}), Sum([]uint8{200, 50}))
+}
+`,
+		// conc/panics: a struct declared before its field's type argument.
+		"instance of a type declared later": `
+type Box[T any] struct{ v *T }
+
+func (b *Box[T]) Store(v *T) { b.v = v }
+
+func (b *Box[T]) Load() *T { return b.v }
+
+type Catcher struct{ recovered Box[Recovered] }
+
+type Recovered struct{ Value any }
+
+func main() {
+	var c Catcher
+	c.recovered.Store(&Recovered{Value: "boom"})
+	fmt.Println(c.recovered.Load().Value)
+}
+`,
+	}
+	for name, body := range programs {
+		t.Run(name, func(t *testing.T) {
+			src := "package main\n\nimport \"fmt\"\n" + body
+			want := strings.Join(goRun(t, src), "\n") + "\n"
+			var out strings.Builder
+			i := interp.New(interp.Options{StdlibSource: stdlib.Source, Stdout: &out})
+			if err := i.Use(stdlib.Symbols); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := i.Eval(src); err != nil {
+				t.Fatalf("%v; output %q", err, out.String())
+			}
+			if out.String() != want {
+				t.Errorf("interpreted:\n%s\ngo run:\n%s", out.String(), want)
+			}
+		})
+	}
+}

@@ -1067,6 +1067,16 @@ func genBuiltinDeferWrapper(n *node, in, out []func(*frame) reflect.Value, fn fu
 	}
 }
 
+// juggler: isMethodExpr tells whether n is a method expression (T.m,
+// (*T).m) of an interpreted method: a func whose first argument is the
+// receiver.
+func isMethodExpr(n *node) bool {
+	def, ok := n.val.(*node)
+	return ok && n.kind == selectorExpr && n.recv == nil && def.kind == funcDecl &&
+		len(def.child[0].child) > 0 && def.typ != nil && n.typ != nil && n.typ.cat == funcT &&
+		len(n.typ.arg) == len(def.typ.arg)+1
+}
+
 func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 	var def *node
 	var ok bool
@@ -1082,6 +1092,7 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 		rcvr = genValueRecv(n)
 	}
 	funcType := n.typ.TypeOf()
+	methodExpr := isMethodExpr(n) // juggler: the receiver is the first argument
 
 	return func(f *frame) reflect.Value {
 		// juggler: a method value's receiver is evaluated where the
@@ -1100,7 +1111,11 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 				d[i] = reflect.New(t).Elem()
 			}
 
-			if rcvr == nil {
+			if methodExpr {
+				d[numRet].Set(bindRecv(in[0], def.types[numRet]))
+				d = d[numRet+1:]
+				in = in[1:]
+			} else if rcvr == nil {
 				d = d[numRet:]
 			} else {
 				// Copy method receiver as first argument.

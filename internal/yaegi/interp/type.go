@@ -554,15 +554,21 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 
 	case binaryExpr:
 		// In interfaceType, we process a type constraint union definition.
-		if isInInterfaceType(n) {
+		// juggler: and in a type parameter list ([T constraints.Float |
+		// constraints.Integer], samber/lo's Sum), where upstream took the
+		// first term's type for the whole union.
+		if isInInterfaceType(n) || isTypeParamUnion(n) {
 			t = &itype{cat: constraintT, constraint: []*itype{}, ulconstraint: []*itype{}}
 			for _, c := range n.child {
 				t1, err := nodeType2(interp, sc, c, seen)
 				if err != nil {
 					return nil, err
 				}
-				switch t1.cat {
-				case constraintT:
+				switch {
+				case t1.cat == constraintT,
+					// juggler: a constraint interface in a union stands
+					// for its type set.
+					t1.cat == interfaceT && len(t1.field) == 0 && len(t1.constraint)+len(t1.ulconstraint) > 0:
 					t.constraint = append(t.constraint, t1.constraint...)
 					t.ulconstraint = append(t.ulconstraint, t1.ulconstraint...)
 				default:
@@ -869,7 +875,11 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 			if err != nil {
 				return nil, err
 			}
-			if t1.cat == genericT || t1.incomplete {
+			if t1.incomplete {
+				t = incompleteInstance(n, sc)
+				break
+			}
+			if t1.cat == genericT {
 				t = lt
 				break
 			}
@@ -913,7 +923,12 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 			if err != nil {
 				return nil, err
 			}
-			if t1.cat == genericT || t1.incomplete {
+			if t1.incomplete {
+				t = incompleteInstance(n, sc)
+				out = true
+				break
+			}
+			if t1.cat == genericT {
 				t = lt
 				out = true
 				break
@@ -1162,6 +1177,31 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 	return t, err
 }
 
+// juggler: incompleteInstance stands for generic type instance n whose type
+// argument is not defined yet (atomic.Pointer[Recovered] in a struct
+// declared before Recovered): incomplete, so that the declaration that
+// uses it is done again later. Upstream used the generic type itself, a
+// type without a reflect form ("nil pointer dereference").
+func incompleteInstance(n *node, sc *scope) *itype {
+	return &itype{incomplete: true, node: n, scope: sc}
+}
+
+// juggler: isTypeParamUnion tells whether binary expression n is a union of
+// types in a type parameter's constraint: it stands, through other unions
+// and parentheses, where a parameter's type does.
+func isTypeParamUnion(n *node) bool {
+	for a := n.anc; a != nil; a = a.anc {
+		switch a.kind {
+		case binaryExpr, parenExpr:
+		case fieldExpr:
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
 func genType(interp *Interpreter, sc *scope, name string, lt *itype, types []*itype, seen []*node) (t *itype, err error) {
 	// A generic type is being instantiated. Generate it.
 	g, _, err := genAST(sc, lt.node.anc, types)
@@ -1178,6 +1218,19 @@ func genType(interp *Interpreter, sc *scope, name string, lt *itype, types []*it
 	if err != nil {
 		return nil, err
 	}
+	switch g.lastChild().kind {
+	case identExpr, selectorExpr, indexExpr, indexListExpr:
+		// juggler: a type defined from another (conc/iter's
+		// type Mapper[T, R any] Iterator[T]) is a new named type, as gta
+		// makes it for a type that is not generic. Upstream used the
+		// other's instance itself, so Mapper's methods went to
+		// Iterator[T] and Mapper[T, R] was a nil type in its methods.
+		u := t
+		t = namedOf(u, lt.path, lt.name, withNode(g.child[0]), withScope(tsc))
+		t.incomplete = u.incomplete
+		t.field = u.field
+		t.str = t.path + "." + t.name
+	}
 	lt.instance = append(lt.instance, t)
 	// Add generated symbol in the scope of generic source and user.
 	sc.sym[name] = &symbol{index: -1, kind: typeSym, typ: t, node: g}
@@ -1185,8 +1238,17 @@ func genType(interp *Interpreter, sc *scope, name string, lt *itype, types []*it
 		lt.scope.sym[name] = sc.sym[name]
 	}
 
-	for _, nod := range lt.method {
-		if err := genMethod(interp, sc, t, nod, types); err != nil {
+	// juggler: every method is declared before any is compiled, as a
+	// method may call one declared after it (conc/iter's ForEach calls
+	// ForEachIdx: "undefined selector").
+	gms := make([]*node, len(lt.method))
+	for i, nod := range lt.method {
+		if gms[i], err = declMethod(interp, sc, t, nod, types); err != nil {
+			return nil, err
+		}
+	}
+	for i, nod := range lt.method {
+		if err := compileMethod(interp, gms[i], nod); err != nil {
 			return nil, err
 		}
 	}
@@ -1194,16 +1256,26 @@ func genType(interp *Interpreter, sc *scope, name string, lt *itype, types []*it
 }
 
 func genMethod(interp *Interpreter, sc *scope, t *itype, nod *node, types []*itype) error {
-	gm, _, err := genAST(sc, nod, types)
+	gm, err := declMethod(interp, sc, t, nod, types)
 	if err != nil {
 		return err
+	}
+	return compileMethod(interp, gm, nod)
+}
+
+// juggler: declMethod makes the method nod of generic type t's instance
+// with types, and adds it to t: genMethod's first half.
+func declMethod(interp *Interpreter, sc *scope, t *itype, nod *node, types []*itype) (*node, error) {
+	gm, _, err := genAST(sc, nod, types)
+	if err != nil {
+		return nil, err
 	}
 	msc := sc // juggler: as in genType, the method's own package
 	if nod.typ != nil && nod.typ.scope != nil {
 		msc = nod.typ.scope
 	}
 	if gm.typ, err = nodeType(interp, msc, gm.child[2]); err != nil {
-		return err
+		return nil, err
 	}
 	t.addMethod(gm)
 
@@ -1213,10 +1285,15 @@ func genMethod(interp *Interpreter, sc *scope, t *itype, nod *node, types []*ity
 		pt.addMethod(gm)
 		rtn.typ = pt
 	}
+	return gm, nil
+}
 
+// juggler: compileMethod compiles gm, made by declMethod from nod:
+// genMethod's second half.
+func compileMethod(interp *Interpreter, gm, nod *node) error {
 	// Compile the method AST in the scope of the generic type.
 	scop := nod.typ.scope
-	if _, err = interp.cfg(gm, scop, scop.pkgID, scop.pkgName); err != nil {
+	if _, err := interp.cfg(gm, scop, scop.pkgID, scop.pkgName); err != nil {
 		return err
 	}
 
@@ -2027,24 +2104,29 @@ var (
 type refTypeContext struct {
 	defined map[string]*itype
 
-	// refs keeps track of all the places (in the same type recursion) where the
-	// type name (as key) is used as a field of another (or possibly the same) struct
-	// type. Each of these fields will then live as an unsafe2.dummy type until the
-	// whole recursion is fully resolved, and the type is fixed.
-	refs map[string][]*itype
+	// juggler: byValue tells that the type asked for is held by value
+	// (a struct field or an array element, not behind a pointer, slice,
+	// map, chan or func) by the struct being built.
+	byValue bool
 
-	// When we detect for the first time that we are in a recursive type (thanks to
-	// defined), we keep track of the first occurrence of the type where the recursion
-	// started, so we can restart the last step that fixes all the types from the same
-	// "top-level" point.
-	rect       *itype
+	// juggler: built lists the struct types made while the recursion was
+	// unresolved, whose fields hold a dummy that is fixed once every type
+	// of the recursion is built (fixRecursive).
+	built []builtStruct
+
+	// juggler: dummies counts the dummies handed out, so that a type made
+	// from one is not kept.
+	dummies int
+
 	rebuilding bool
 	slevel     int
 }
 
-// Clone creates a copy of the ref type context.
-func (c *refTypeContext) Clone() *refTypeContext {
-	return &refTypeContext{defined: c.defined, refs: c.refs, rebuilding: c.rebuilding}
+// juggler: builtStruct is a reflect struct type and the interpreter type it
+// was made from.
+type builtStruct struct {
+	rtype reflect.Type
+	t     *itype
 }
 
 func (c *refTypeContext) isComplete() bool {
@@ -2056,40 +2138,59 @@ func (c *refTypeContext) isComplete() bool {
 	return true
 }
 
-func (t *itype) fixDummy(typ reflect.Type) reflect.Type {
-	if typ == unsafe2.DummyType {
-		return t.rtype
+// juggler: hasDummy tells whether t refers to the dummy type that stands for
+// a recursive type not yet built, anywhere inside it.
+func hasDummy(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == unsafe2.DummyType {
+		return true
 	}
-	switch typ.Kind() {
-	case reflect.Array:
-		return reflect.ArrayOf(typ.Len(), t.fixDummy(typ.Elem()))
-	case reflect.Chan:
-		return reflect.ChanOf(typ.ChanDir(), t.fixDummy(typ.Elem()))
-	case reflect.Func:
-		in := make([]reflect.Type, typ.NumIn())
-		for i := range in {
-			in[i] = t.fixDummy(typ.In(i))
-		}
-		out := make([]reflect.Type, typ.NumOut())
-		for i := range out {
-			out[i] = t.fixDummy(typ.Out(i))
-		}
-		return reflect.FuncOf(in, out, typ.IsVariadic())
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Array, reflect.Chan, reflect.Ptr, reflect.Slice:
+		return hasDummy(t.Elem(), seen)
 	case reflect.Map:
-		return reflect.MapOf(t.fixDummy(typ.Key()), t.fixDummy(typ.Elem()))
-	case reflect.Ptr:
-		return reflect.PtrTo(t.fixDummy(typ.Elem()))
-	case reflect.Slice:
-		return reflect.SliceOf(t.fixDummy(typ.Elem()))
-	case reflect.Struct:
-		fields := make([]reflect.StructField, typ.NumField())
-		for i := range fields {
-			fields[i] = typ.Field(i)
-			fields[i].Type = t.fixDummy(fields[i].Type)
+		return hasDummy(t.Key(), seen) || hasDummy(t.Elem(), seen)
+	case reflect.Func:
+		for i := 0; i < t.NumIn(); i++ {
+			if hasDummy(t.In(i), seen) {
+				return true
+			}
 		}
-		return reflect.StructOf(fields)
+		for i := 0; i < t.NumOut(); i++ {
+			if hasDummy(t.Out(i), seen) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if hasDummy(t.Field(i).Type, seen) {
+				return true
+			}
+		}
 	}
-	return typ
+	return false
+}
+
+// juggler: fixRecursive replaces, once every struct type of a recursion is
+// built, each field type that holds a dummy by the same type rebuilt from
+// the built types. Upstream replaced every dummy by the type the recursion
+// started from, which was wrong when two types of one recursion refer to
+// each other (golang.org/x/text/unicode/norm's Iter and reorderBuffer).
+func (c *refTypeContext) fixRecursive() {
+	built := c.built
+	c.built = nil
+	for _, b := range built {
+		for i := 0; i < b.rtype.NumField(); i++ {
+			if !hasDummy(b.rtype.Field(i).Type, map[reflect.Type]bool{}) {
+				continue
+			}
+			ft := b.t.field[i].typ.refType(&refTypeContext{defined: c.defined, rebuilding: true})
+			unsafe2.SetFieldType(b.rtype, i, ft)
+		}
+	}
 }
 
 // juggler: holdsByValue tells whether t contains itself by value, through
@@ -2127,10 +2228,7 @@ func holdsByValue(t reflect.Type, path map[reflect.Type]bool) bool {
 // for string representation, as created reflect types are still unnamed.
 func (t *itype) refType(ctx *refTypeContext) reflect.Type {
 	if ctx == nil {
-		ctx = &refTypeContext{
-			defined: map[string]*itype{},
-			refs:    map[string][]*itype{},
-		}
+		ctx = &refTypeContext{defined: map[string]*itype{}}
 	}
 	if t.incomplete || t.cat == nilT {
 		var err error
@@ -2140,7 +2238,9 @@ func (t *itype) refType(ctx *refTypeContext) reflect.Type {
 	}
 	name := t.path + "/" + t.name
 
-	if t.rtype != nil && !ctx.rebuilding {
+	// juggler: a rebuild keeps the named struct types already built: they
+	// are fixed in place (fixRecursive).
+	if t.rtype != nil && (!ctx.rebuilding || t.cat == structT && t.name != "") {
 		return t.rtype
 	}
 	if dt := ctx.defined[name]; dt != nil {
@@ -2151,38 +2251,49 @@ func (t *itype) refType(ctx *refTypeContext) reflect.Type {
 			t.rtype = dt.rtype
 			return dt.rtype
 		}
-
-		// The recursion has not been fully resolved yet.
-		// To indicate that a rebuild is needed on the englobing struct,
-		// return a dummy field type and create an empty entry.
-		flds := ctx.refs[name]
-		ctx.rect = dt
-
-		// We know we are used as a field by someone, but we don't know by who
-		// at this point in the code, so we just mark it as an empty *itype for now.
-		// We'll complete the *itype in the caller.
-		ctx.refs[name] = append(flds, (*itype)(nil))
+		if ctx.byValue {
+			// juggler: held by value, through an indirection to a type that
+			// holds it (norm's Iter holds a reorderBuffer, which holds a
+			// func(*Iter)): the struct is built again, so that the holder
+			// has its layout; its own recursive fields are dummies, fixed
+			// with the others.
+			return dt.structType(ctx)
+		}
+		// The recursion has not been fully resolved yet: a dummy stands for
+		// the type until every type of the recursion is built.
+		ctx.dummies++
 		return unsafe2.DummyType
 	}
 	if isGeneric(t) {
 		return reflect.TypeOf((*generic)(nil)).Elem()
 	}
+	// juggler: a type made from a dummy is not kept: it is made again once
+	// the recursion is resolved.
+	dummies := ctx.dummies
+	byValue := ctx.byValue
+	defer func() { ctx.byValue = byValue }()
+	var rt reflect.Type
 	switch t.cat {
 	case linkedT:
-		t.rtype = t.val.refType(ctx)
+		rt = t.val.refType(ctx)
 	case arrayT:
-		t.rtype = reflect.ArrayOf(t.length, t.val.refType(ctx))
+		rt = reflect.ArrayOf(t.length, t.val.refType(ctx))
 	case sliceT, variadicT:
-		t.rtype = reflect.SliceOf(t.val.refType(ctx))
+		ctx.byValue = false
+		rt = reflect.SliceOf(t.val.refType(ctx))
 	case chanT:
-		t.rtype = reflect.ChanOf(reflect.BothDir, t.val.refType(ctx))
+		ctx.byValue = false
+		rt = reflect.ChanOf(reflect.BothDir, t.val.refType(ctx))
 	case chanRecvT:
-		t.rtype = reflect.ChanOf(reflect.RecvDir, t.val.refType(ctx))
+		ctx.byValue = false
+		rt = reflect.ChanOf(reflect.RecvDir, t.val.refType(ctx))
 	case chanSendT:
-		t.rtype = reflect.ChanOf(reflect.SendDir, t.val.refType(ctx))
+		ctx.byValue = false
+		rt = reflect.ChanOf(reflect.SendDir, t.val.refType(ctx))
 	case errorT:
-		t.rtype = reflect.TypeOf(new(error)).Elem()
+		rt = reflect.TypeOf(new(error)).Elem()
 	case funcT:
+		ctx.byValue = false
 		variadic := false
 		in := make([]reflect.Type, len(t.arg))
 		out := make([]reflect.Type, len(t.ret))
@@ -2193,121 +2304,95 @@ func (t *itype) refType(ctx *refTypeContext) reflect.Type {
 		for i, v := range t.ret {
 			out[i] = v.refType(ctx)
 		}
-		t.rtype = reflect.FuncOf(in, out, variadic)
+		rt = reflect.FuncOf(in, out, variadic)
 	case interfaceT:
 		if len(t.field) == 0 {
 			// empty interface, do not wrap it
-			t.rtype = emptyInterfaceType
+			rt = emptyInterfaceType
 			break
 		}
-		t.rtype = valueInterfaceType
+		rt = valueInterfaceType
 	case mapT:
-		t.rtype = reflect.MapOf(t.key.refType(ctx), t.val.refType(ctx))
+		ctx.byValue = false
+		rt = reflect.MapOf(t.key.refType(ctx), t.val.refType(ctx))
 	case ptrT:
-		rt := t.val.refType(ctx)
-		if rt == unsafe2.DummyType && ctx.slevel > 1 {
-			// We have a pointer to a recursive struct which is not yet fully computed.
-			// Return it but do not yet store it in rtype, so the complete version can
-			// be stored in future.
-			return reflect.PtrTo(rt)
-		}
-		t.rtype = reflect.PtrTo(rt)
+		ctx.byValue = false
+		rt = reflect.PtrTo(t.val.refType(ctx))
 	case structT:
 		if t.name != "" {
 			ctx.defined[name] = t
 		}
-		ctx.slevel++
-		var fields []reflect.StructField
-		for _, f := range t.field {
-			field := reflect.StructField{
-				Name: exportName(f.name),
-				Type: f.typ.refType(ctx),
-				Tag:  reflect.StructTag(f.tag),
-			}
-			if !f.embed && !canExport(f.name) && !hasCodecMethods(t) {
-				// juggler: the field is exported only because reflect
-				// cannot make it otherwise: encoders skip it, as Go's skip
-				// an unexported field ("Xpassword" was in the JSON). Not
-				// when the type has its own MarshalJSON and the like, which
-				// encoding/json cannot call: its fields are then the best
-				// it has.
-				field.Tag = hiddenFieldTag
-			}
-			if len(t.field) == 1 && f.embed {
-				// Mark the field as embedded (anonymous) only if it is the
-				// only one, to avoid a panic due to golang/go#15924 issue.
-				field.Anonymous = true
-			} else if f.embed && field.Type.Kind() == reflect.Struct && field.Type.NumMethod() == 0 && reflect.PtrTo(field.Type).NumMethod() == 0 {
-				// juggler: a struct without methods is no such case:
-				// embedded, so encoding/json promotes its fields as Go's.
-				field.Anonymous = true
-			}
-			fields = append(fields, field)
-			// Find any nil type refs that indicates a rebuild is needed on this field.
-			for _, flds := range ctx.refs {
-				for j, fld := range flds {
-					if fld == nil {
-						flds[j] = t
-					}
-				}
-			}
+		rt = t.structType(ctx)
+		if t.name == "" && ctx.dummies != dummies {
+			return rt
 		}
-		ctx.slevel--
-		type fixStructField struct {
-			name  string
-			index int
-		}
-		fieldFix := []fixStructField{} // Slice of field indices to fix for recursivity.
-		// juggler: a field whose type holds itself by value (a cycle
-		// through a recursive type's dummy) would make reflect recurse
-		// until the stack overflows, which kills the process.
-		for _, f := range fields {
-			if holdsByValue(f.Type, map[reflect.Type]bool{}) {
-				panic(fmt.Errorf("type %s: field %s: recursive types of this shape are beyond the interpreter", t.id(), f.Name))
-			}
-		}
-		t.rtype = reflect.StructOf(fields)
+		t.rtype = rt
 		registerStruct(t) // juggler: fmt finds a value's cell type (fmtvalue.go)
 		if ctx.isComplete() {
-			for _, s := range ctx.defined {
-				for i := 0; i < s.rtype.NumField(); i++ {
-					f := s.rtype.Field(i)
-					if strings.HasSuffix(f.Type.String(), "unsafe2.dummy") {
-						unsafe2.SetFieldType(s.rtype, i, ctx.rect.fixDummy(s.rtype.Field(i).Type))
-						if name == s.path+"/"+s.name {
-							fieldFix = append(fieldFix, fixStructField{s.name, i})
-						}
-						continue
-					}
-					if f.Type.Kind() == reflect.Func && strings.Contains(f.Type.String(), "unsafe2.dummy") {
-						fieldFix = append(fieldFix, fixStructField{s.name, i})
-					}
-				}
-			}
+			// Every type of the recursion is built: the dummies can go.
+			ctx.fixRecursive()
 		}
-
-		// The rtype has now been built, we can go back and rebuild
-		// all the recursive types that relied on this type.
-		// However, as we are keyed by type name, if two or more (recursive) fields at
-		// the same depth level are of the same type, or a "variation" of the same type
-		// (slice of, map of, etc), they "mask" each other, and only one
-		// of them is in ctx.refs. That is why the code around here is a bit convoluted,
-		// and we need both the loop above, around all the struct fields, and the loop
-		// below, around the ctx.refs.
-		for _, f := range ctx.refs[name] {
-			for _, ff := range fieldFix {
-				if ff.name == f.name {
-					ftyp := f.field[ff.index].typ.refType(&refTypeContext{defined: ctx.defined, rebuilding: true})
-					unsafe2.SetFieldType(f.rtype, ff.index, ftyp)
-				}
-			}
-		}
+		return t.rtype
 	default:
 		if z, _ := t.zero(); z.IsValid() {
-			t.rtype = z.Type()
+			rt = z.Type()
 		}
 	}
-	return t.rtype
+	if ctx.dummies == dummies {
+		t.rtype = rt
+	}
+	return rt
+}
+
+// juggler: structType makes the reflect type of struct type t. One that
+// holds a dummy is listed, to be fixed when the recursion is resolved.
+func (t *itype) structType(ctx *refTypeContext) reflect.Type {
+	dummies := ctx.dummies
+	byValue := ctx.byValue
+	defer func() { ctx.byValue = byValue }()
+	ctx.slevel++
+	var fields []reflect.StructField
+	for _, f := range t.field {
+		ctx.byValue = true
+		field := reflect.StructField{
+			Name: exportName(f.name),
+			Type: f.typ.refType(ctx),
+			Tag:  reflect.StructTag(f.tag),
+		}
+		if !f.embed && !canExport(f.name) && !hasCodecMethods(t) {
+			// juggler: the field is exported only because reflect
+			// cannot make it otherwise: encoders skip it, as Go's skip
+			// an unexported field ("Xpassword" was in the JSON). Not
+			// when the type has its own MarshalJSON and the like, which
+			// encoding/json cannot call: its fields are then the best
+			// it has.
+			field.Tag = hiddenFieldTag
+		}
+		if len(t.field) == 1 && f.embed {
+			// Mark the field as embedded (anonymous) only if it is the
+			// only one, to avoid a panic due to golang/go#15924 issue.
+			field.Anonymous = true
+		} else if f.embed && field.Type.Kind() == reflect.Struct && field.Type.NumMethod() == 0 && reflect.PtrTo(field.Type).NumMethod() == 0 {
+			// juggler: a struct without methods is no such case:
+			// embedded, so encoding/json promotes its fields as Go's.
+			field.Anonymous = true
+		}
+		fields = append(fields, field)
+	}
+	ctx.slevel--
+	// juggler: a field whose type holds itself by value (a cycle
+	// through a recursive type's dummy) would make reflect recurse
+	// until the stack overflows, which kills the process.
+	for _, f := range fields {
+		if holdsByValue(f.Type, map[reflect.Type]bool{}) {
+			panic(fmt.Errorf("type %s: field %s: recursive types of this shape are beyond the interpreter", t.id(), f.Name))
+		}
+	}
+	rt := reflect.StructOf(fields)
+	if ctx.dummies != dummies {
+		ctx.built = append(ctx.built, builtStruct{rt, t})
+	}
+	return rt
 }
 
 // TypeOf returns the reflection type of dynamic interpreter type t.

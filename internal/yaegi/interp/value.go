@@ -140,6 +140,14 @@ func genValue(n *node) func(*frame) reflect.Value {
 			}
 			return valueGenerator(n, i)
 		}
+		if isMethodExpr(n) {
+			// juggler: a method expression's value is a func of the
+			// receiver and the method's arguments. Upstream made the
+			// method's own func, without the receiver (f := T.m; f(v)
+			// panicked in reflect.Set; x/text/cases' lower =
+			// (*context).copy did not compile).
+			return genFunctionWrapper(n)
+		}
 		if n.findex == notInFrame {
 			var v reflect.Value
 			if w, ok := n.val.(reflect.Value); ok {

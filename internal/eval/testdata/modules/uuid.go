@@ -15,4 +15,12 @@ func main() {
 	fmt.Println(len(r.String()), int(r.Version()))
 	_, err = uuid.Parse("nope")
 	fmt.Println(err)
+	fmt.Printf("%v|%d|%s|%x|%q\n", p, p, p, p, p)
+	type user struct {
+		ID   uuid.UUID
+		Name string
+	}
+	u := user{p, "ann"}
+	fmt.Printf("%v %+v\n", u, &u)
+	fmt.Println([]uuid.UUID{p, uuid.Nil}, map[uuid.UUID]int{p: 1}, uuid.NullUUID{UUID: p, Valid: true})
 }
