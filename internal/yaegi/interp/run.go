@@ -1084,6 +1084,18 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 	funcType := n.typ.TypeOf()
 
 	return func(f *frame) reflect.Value {
+		if def.kind == funcLit {
+			// juggler: a func literal handed to a host function
+			// (time.AfterFunc, sync.OnceFunc, wg.Go) captures the
+			// variables as they are where it is made, as getFunc's
+			// closures do: a copy of the frame, so a variable declared
+			// anew in the next loop iteration is not the one it sees.
+			// (A deferred one comes with a clone whose origin tells
+			// recover where the panic is: the copy keeps it.)
+			c := f.clone()
+			c.origin = f.origin
+			f = c
+		}
 		// juggler: a method value's receiver is evaluated where the
 		// method value is made, as in Go: a copy for a value receiver,
 		// the address for a pointer one. Upstream read it at each call,
@@ -3765,6 +3777,22 @@ func _new(n *node) {
 		if vi, ok := v.Interface().(*valueInterface); ok {
 			vi.node = n
 		}
+		dest(f).Set(v)
+		return next
+	}
+}
+
+// juggler: _newValue is new(expr) (Go 1.26): a new variable of the
+// expression's type, set to its value.
+func _newValue(n *node) {
+	next := getExec(n.tnext)
+	t := n.typ.val
+	typ := t.TypeOf()
+	dest := genValueOutput(n, reflect.PtrTo(typ))
+	value := genDestValue(t, n.child[1])
+	n.exec = func(f *frame) bltn {
+		v := reflect.New(typ)
+		v.Elem().Set(value(f))
 		dest(f).Set(v)
 		return next
 	}

@@ -686,6 +686,11 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 				t, err = nodeType2(interp, sc, n.child[1], seen)
 			case bltnNew:
 				t, err = nodeType2(interp, sc, n.child[1], seen)
+				if err == nil && !n.child[1].isType(sc) {
+					// juggler: new(expr) (Go 1.26) points to a copy of
+					// the value, of the expression's default type.
+					t = typedOf(sc.fixType(t))
+				}
 				incomplete := t.incomplete
 				t = ptrOf(t, withScope(sc))
 				t.incomplete = incomplete
@@ -2588,3 +2593,14 @@ func isNumber(t reflect.Type) bool {
 func isBoolean(t reflect.Type) bool       { return t != nil && t.Kind() == reflect.Bool }
 func isString(t reflect.Type) bool        { return t != nil && t.Kind() == reflect.String }
 func isConstantValue(t reflect.Type) bool { return t != nil && t.Implements(constVal) }
+
+// juggler: typedOf is t without its untyped mark: the type a variable
+// made from an untyped constant of default type t has.
+func typedOf(t *itype) *itype {
+	if !t.untyped {
+		return t
+	}
+	nt := *t
+	nt.untyped = false
+	return &nt
+}
