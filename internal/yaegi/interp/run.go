@@ -214,6 +214,9 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 	var exec bltn
 	defer func() {
 		rec := recover()
+		if rec != nil {
+			rec = goPanic(rec, n, exec, f) // juggler
+		}
 		f.mutex.Lock()
 		f.recovered = rec
 		deferred := f.deferred
@@ -259,7 +262,9 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 
 	dbg := n.interp.debugger
 	if dbg == nil {
-		for exec := n.exec; exec != nil && f.runState().live(); {
+		// juggler: exec, not a variable of the loop: when a step
+		// panics, the deferred function above finds its node.
+		for exec = n.exec; exec != nil && f.runState().live(); {
 			exec = exec(f)
 		}
 		return

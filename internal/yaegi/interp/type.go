@@ -529,6 +529,13 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 				t = untypedString(n)
 			case constant.Int:
 				t = untypedInt(n)
+				if strings.HasPrefix(n.ident, "'") {
+					// juggler: a rune literal typed again (by GTA, then
+					// the compiler) is still a rune: the first pass made
+					// its value an untyped constant, and var r = 'a' at
+					// package level was an int.
+					t = untypedRune(n)
+				}
 			case constant.Float:
 				t = untypedFloat(n)
 			case constant.Complex:

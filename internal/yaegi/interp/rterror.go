@@ -1,0 +1,115 @@
+package interp
+
+// juggler: run-time panics of interpreted code as Go's runtime raises them.
+//
+// yaegi indexes and slices with reflect, whose panics are strings such as
+// "reflect: slice index out of range". Go raises a runtime.Error whose
+// message says "runtime error: index out of range [5] with length 3", and
+// programs print it, recover it and assert it to runtime.Error.
+
+import (
+	"fmt"
+	"reflect"
+)
+
+// runtimeError is a run-time panic: it implements runtime.Error.
+type runtimeError struct{ msg string }
+
+func (e runtimeError) Error() string { return "runtime error: " + e.msg }
+
+// RuntimeError marks runtimeError as a runtime.Error.
+func (runtimeError) RuntimeError() {}
+
+// goPanic returns the value Go would panic with in place of rec, a value
+// recovered while running the code from n in frame f, exec the step that
+// panicked.
+func goPanic(rec any, n *node, exec bltn, f *frame) any {
+	s, ok := rec.(string)
+	if !ok {
+		return rec
+	}
+	switch s {
+	case "reflect: array index out of range", "reflect: slice index out of range", "reflect: string index out of range":
+		if i, l, ok := outOfRange(n, exec, f); ok {
+			if i < 0 {
+				return runtimeError{fmt.Sprintf("index out of range [%d]", i)}
+			}
+			return runtimeError{fmt.Sprintf("index out of range [%d] with length %d", i, l)}
+		}
+		return runtimeError{"index out of range"}
+	case "reflect.Value.Slice: string slice index out of bounds", "reflect.Value.Slice: slice index out of bounds", "reflect.Value.Slice3: slice index out of bounds":
+		return runtimeError{"slice bounds out of range"}
+	}
+	return rec
+}
+
+// outOfRange finds the index expression that panicked, among those of the
+// code around n whose step is exec's code, as the one whose index is out
+// of its operand's range in f, and returns the index and the length.
+func outOfRange(n *node, exec bltn, f *frame) (index int64, length int, found bool) {
+	if exec == nil {
+		return 0, 0, false
+	}
+	code := reflect.ValueOf(exec).Pointer()
+	root := n
+	for root.anc != nil && root.kind != funcDecl && root.kind != funcLit {
+		root = root.anc
+	}
+	root.Walk(func(c *node) bool {
+		if found || c.exec == nil || c.kind != indexExpr || len(c.child) != 2 || reflect.ValueOf(c.exec).Pointer() != code {
+			return !found
+		}
+		x, ok1 := frameValue(c.child[0], f)
+		i, ok2 := frameValue(c.child[1], f)
+		if !ok1 || !ok2 {
+			return true
+		}
+		for x.Kind() == reflect.Pointer && !x.IsNil() {
+			x = x.Elem()
+		}
+		switch x.Kind() {
+		case reflect.Array, reflect.Slice, reflect.String:
+		default:
+			return true
+		}
+		var v int64
+		switch {
+		case i.CanInt():
+			v = i.Int()
+		case i.CanUint():
+			v = int64(i.Uint())
+		default:
+			return true
+		}
+		if v < 0 || v >= int64(x.Len()) {
+			index, length, found = v, x.Len(), true
+		}
+		return !found
+	}, nil)
+	return index, length, found
+}
+
+// frameValue is the value of c, a node that has run, without running it
+// again: its constant, or what its step left in its frame slot.
+func frameValue(c *node, f *frame) (v reflect.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	if c.rval.IsValid() {
+		return c.rval, true
+	}
+	if c.findex < 0 || c.findex == notInFrame {
+		return reflect.Value{}, false
+	}
+	fr := getFrame(f, c.level)
+	if fr == nil || c.findex >= len(fr.data) {
+		return reflect.Value{}, false
+	}
+	v = fr.data[c.findex]
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	return v, v.IsValid()
+}
