@@ -24,6 +24,10 @@ func (runtimeError) RuntimeError() {}
 // recovered while running the code from n in frame f, exec the step that
 // panicked.
 func goPanic(rec any, n *node, exec bltn, f *frame) any {
+	if e, ok := rec.(*reflect.ValueError); ok && e.Kind == reflect.Invalid {
+		// A field or method of what a nil pointer points to.
+		return runtimeError{"invalid memory address or nil pointer dereference"}
+	}
 	s, ok := rec.(string)
 	if !ok {
 		return rec

@@ -16,7 +16,7 @@ func try(name string, f func()) {
 	f()
 }
 
-// Indexes out of range panic with Go's runtime error, which recover
+// Indexes out of range and nil pointers panic with Go's runtime error, which recover
 // returns as a runtime.Error.
 func main() {
 	xs := []int{1, 2, 3}
@@ -28,6 +28,8 @@ func main() {
 	try("string", func() { fmt.Println(s[i]) })
 	try("negative", func() { j := -1; fmt.Println(xs[j+0]) })
 	try("custom", func() { panic("mine") })
+	var np *struct{ n int }
+	try("nil pointer field", func() { fmt.Println(np.n) })
 	try("nested", func() {
 		m := [][]int{{1}, {2, 3}}
 		fmt.Println(m[1][i-3])
