@@ -10,6 +10,7 @@ package interp
 import (
 	"fmt"
 	"reflect"
+	"strings"
 )
 
 // runtimeError is a run-time panic: it implements runtime.Error.
@@ -20,6 +21,15 @@ func (e runtimeError) Error() string { return "runtime error: " + e.msg }
 // RuntimeError marks runtimeError as a runtime.Error.
 func (runtimeError) RuntimeError() {}
 
+// assertionError is a failed type assertion, as runtime.TypeAssertionError:
+// a runtime.Error whose message does not start with "runtime error".
+type assertionError struct{ msg string }
+
+func (e assertionError) Error() string { return e.msg }
+
+// RuntimeError marks assertionError as a runtime.Error.
+func (assertionError) RuntimeError() {}
+
 // goPanic returns the value Go would panic with in place of rec, a value
 // recovered while running the code from n in frame f, exec the step that
 // panicked.
@@ -27,6 +37,14 @@ func goPanic(rec any, n *node, exec bltn, f *frame) any {
 	if e, ok := rec.(*reflect.ValueError); ok && e.Kind == reflect.Invalid {
 		// A field or method of what a nil pointer points to.
 		return runtimeError{"invalid memory address or nil pointer dereference"}
+	}
+	if e, ok := rec.(*cfgError); ok {
+		// A failed type assertion: Go's value is a runtime.Error whose
+		// message has no position.
+		if _, msg, ok := strings.Cut(e.Error(), ": interface conversion: "); ok {
+			return assertionError{"interface conversion: " + msg}
+		}
+		return rec
 	}
 	s, ok := rec.(string)
 	if !ok {

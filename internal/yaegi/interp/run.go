@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -366,9 +367,12 @@ func typeAssert(n *node, withResult, withOk bool) {
 					valf = reflect.ValueOf(v)
 				}
 			}
+			if ok && v.node == nil {
+				ok = false // juggler: a nil value of a program's interface type
+			}
 			if !ok {
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: nil is not %v", typID))
+					panic(n.cfgErrorf("interface conversion: interface is nil, not %v", typID)) // juggler: as Go says it
 				}
 				return next
 			}
@@ -381,48 +385,27 @@ func typeAssert(n *node, withResult, withOk bool) {
 				}
 				return next
 			}
+			// juggler: the first missing method (by name) fails the
+			// assertion, and without ok panics as Go does, naming it.
+			// Upstream returned with ok false, even without ok, when a
+			// method was missing and the counts did not tell.
 			m0 := v.node.typ.methods()
 			m1 := typ.methods()
-			if len(m0) < len(m1) {
-				ok = false
-				if !withOk {
-					panic(n.cfgErrorf("interface conversion: %v is not %v", v.node.typ.id(), typID))
-				}
-				return next
+			names := make([]string, 0, len(m1))
+			for k := range m1 {
+				names = append(names, k)
 			}
-
-			for k, meth1 := range m1 {
-				var meth0 string
-				meth0, ok = m0[k]
-				if !ok {
-					return next
-				}
-				// As far as we know this equality check can fail because they are two ways to
-				// represent the signature of a method: one where the receiver appears before the
-				// func keyword, and one where it is just a func signature, and the receiver is
-				// seen as the first argument. That's why if that equality fails, we try harder to
-				// compare them afterwards. Hopefully that is the only reason this equality can fail.
-				if meth0 == meth1 {
-					continue
-				}
-				tm := lookupFieldOrMethod(v.node.typ, k)
-				if tm == nil {
+			sort.Strings(names)
+			for _, k := range names {
+				if !hasMethod(v.node.typ, m0, k, m1[k]) {
 					ok = false
-					return next
-				}
-
-				var err error
-				meth0, err = stripReceiverFromArgs(meth0)
-				if err != nil {
-					ok = false
-					return next
-				}
-
-				if meth0 != meth1 {
-					ok = false
+					if !withOk {
+						panic(n.cfgErrorf("interface conversion: %v is not %v: missing method %s", assertedName(v), typID, k))
+					}
 					return next
 				}
 			}
+			ok = true
 
 			if withResult {
 				value0(f).Set(valf)
@@ -479,7 +462,9 @@ func typeAssert(n *node, withResult, withOk bool) {
 			ok = v.IsValid()
 			if !ok {
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtype.String()))
+					// juggler: Go names no interface type when the
+					// target is an interface.
+					panic(n.cfgErrorf("interface conversion: interface is nil, not %s", rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -487,7 +472,7 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if !ok {
 				if !withOk {
 					method := firstMissingMethod(leftType, rtype)
-					panic(n.cfgErrorf("interface conversion: %s is not %s: missing method %s", leftType.String(), rtype.String(), method))
+					panic(n.cfgErrorf("interface conversion: %s is not %s: missing method %s", rtypeString(leftType, 0), rtypeString(rtype, 0), method))
 				}
 				return next
 			}
@@ -517,9 +502,9 @@ func typeAssert(n *node, withResult, withOk bool) {
 				if !withOk {
 					// TODO(mpl): think about whether this should ever happen.
 					if ctyp == nil {
-						panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtype.String()))
+						panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtypeString(rtype, 0)))
 					}
-					panic(n.cfgErrorf("interface conversion: interface {} is %s, not %s", ctyp.String(), rtype.String()))
+					panic(n.cfgErrorf("interface conversion: interface {} is %s, not %s", rtypeString(ctyp, 0), rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -544,7 +529,7 @@ func typeAssert(n *node, withResult, withOk bool) {
 			}
 			if !ok {
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtype.String()))
+					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -557,7 +542,7 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if !ok {
 				if !withOk {
 					method := firstMissingMethod(v.Type(), rtype)
-					panic(n.cfgErrorf("interface conversion: %s is not %s: missing method %s", v.Type().String(), rtype.String(), method))
+					panic(n.cfgErrorf("interface conversion: %s is not %s: missing method %s", rtypeString(v.Type(), 0), rtypeString(rtype, 0), method))
 				}
 				return next
 			}
@@ -577,7 +562,7 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if !ok || !v.value.IsValid() {
 				ok = false
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtype.String()))
+					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -585,7 +570,7 @@ func typeAssert(n *node, withResult, withOk bool) {
 			ok = canAssertTypes(v.value.Type(), rtype)
 			if !ok {
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: interface {} is %s, not %s", v.value.Type().String(), rtype.String()))
+					panic(n.cfgErrorf("interface conversion: interface {} is %s, not %s", rtypeString(v.value.Type(), 0), rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -3785,6 +3770,37 @@ func _new(n *node) {
 		dest(f).Set(v)
 		return next
 	}
+}
+
+// juggler: assertedName names the type of v, a value asserted to an
+// interface, as Go does.
+func assertedName(v valueInterface) string {
+	if !isCellNamed(v.node.typ) && v.value.IsValid() {
+		return rtypeString(v.value.Type(), 0)
+	}
+	return typeString(v.node.typ, nil)
+}
+
+// juggler: hasMethod reports whether a type, whose methods are m0, has
+// method k with signature meth1 (typeAssert).
+func hasMethod(t *itype, m0 map[string]string, k, meth1 string) bool {
+	meth0, ok := m0[k]
+	if !ok {
+		return false
+	}
+	// As far as we know this equality check can fail because they are two ways to
+	// represent the signature of a method: one where the receiver appears before the
+	// func keyword, and one where it is just a func signature, and the receiver is
+	// seen as the first argument. That's why if that equality fails, we try harder to
+	// compare them afterwards. Hopefully that is the only reason this equality can fail.
+	if meth0 == meth1 {
+		return true
+	}
+	if lookupFieldOrMethod(t, k) == nil {
+		return false
+	}
+	meth0, err := stripReceiverFromArgs(meth0)
+	return err == nil && meth0 == meth1
 }
 
 // juggler: _newValue is new(expr) (Go 1.26): a new variable of the

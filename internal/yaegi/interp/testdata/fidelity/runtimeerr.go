@@ -7,6 +7,12 @@ import (
 
 var table = [3]string{"a", "b", "c"}
 
+type shape interface{ area() float64 }
+
+type sq struct{ side float64 }
+
+func (s sq) perimeter() float64 { return 4 * s.side }
+
 func try(name string, f func()) {
 	defer func() {
 		r := recover()
@@ -16,7 +22,8 @@ func try(name string, f func()) {
 	f()
 }
 
-// Indexes out of range and nil pointers panic with Go's runtime error, which recover
+// Indexes out of range, nil pointers and failed assertions panic with Go's
+// runtime error, which recover
 // returns as a runtime.Error.
 func main() {
 	xs := []int{1, 2, 3}
@@ -30,6 +37,15 @@ func main() {
 	try("custom", func() { panic("mine") })
 	var np *struct{ n int }
 	try("nil pointer field", func() { fmt.Println(np.n) })
+	var x any = "s"
+	try("assertion", func() { fmt.Println(x.(int)) })
+	var e error
+	try("nil assertion", func() { fmt.Println(e.(fmt.Stringer)) })
+	var sh shape
+	try("to a program's interface", func() { fmt.Println(x.(shape)) })
+	try("nil to a program's interface", func() { fmt.Println(sh.(shape)) })
+	var y any = sq{2}
+	try("missing method", func() { fmt.Println("asserted", y.(shape)) })
 	try("nested", func() {
 		m := [][]int{{1}, {2, 3}}
 		fmt.Println(m[1][i-3])
