@@ -135,3 +135,37 @@ func frameValue(c *node, f *frame) (v reflect.Value, ok bool) {
 	}
 	return v, v.IsValid()
 }
+
+// checkSlice panics as Go does when a[lo:hi] (a[lo:hi:max] when max >= 0)
+// is out of bounds; reflect's panic names no bounds.
+func checkSlice(a reflect.Value, lo, hi, max int) {
+	limit, what := a.Len(), "length" // a string or an array
+	if a.Kind() == reflect.Slice {
+		limit, what = a.Cap(), "capacity"
+	}
+	var msg string
+	if max >= 0 {
+		switch {
+		case max > limit:
+			msg = fmt.Sprintf("[::%d] with %s %d", max, what, limit)
+		case hi < 0 || hi > max:
+			msg = fmt.Sprintf("[:%d:%d]", hi, max)
+		case lo < 0 || lo > hi:
+			msg = fmt.Sprintf("[%d:%d:]", lo, hi)
+		}
+	} else {
+		switch {
+		case hi < 0:
+			msg = fmt.Sprintf("[:%d]", hi)
+		case hi > limit:
+			msg = fmt.Sprintf("[:%d] with %s %d", hi, what, limit)
+		case lo < 0:
+			msg = fmt.Sprintf("[%d:]", lo)
+		case lo > hi:
+			msg = fmt.Sprintf("[%d:%d]", lo, hi)
+		}
+	}
+	if msg != "" {
+		panic(runtimeError{"slice bounds out of range " + msg})
+	}
+}

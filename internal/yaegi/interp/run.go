@@ -4289,7 +4289,9 @@ func slice(n *node) {
 	case 2:
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice(int(vInt(value1(f))), a.Len())
+			lo := int(vInt(value1(f)))
+			checkSlice(a, lo, a.Len(), -1)
+			getFrame(f, l).data[i] = a.Slice(lo, a.Len())
 			return next
 		}
 	case 3:
@@ -4297,7 +4299,9 @@ func slice(n *node) {
 
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice(int(vInt(value1(f))), int(vInt(value2(f))))
+			lo, hi := int(vInt(value1(f))), int(vInt(value2(f)))
+			checkSlice(a, lo, hi, -1)
+			getFrame(f, l).data[i] = a.Slice(lo, hi)
 			return next
 		}
 	case 4:
@@ -4306,7 +4310,9 @@ func slice(n *node) {
 
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice3(int(vInt(value1(f))), int(vInt(value2(f))), int(vInt(value3(f))))
+			lo, hi, m := int(vInt(value1(f))), int(vInt(value2(f))), int(vInt(value3(f)))
+			checkSlice(a, lo, hi, m)
+			getFrame(f, l).data[i] = a.Slice3(lo, hi, m)
 			return next
 		}
 	}
@@ -4330,7 +4336,9 @@ func slice0(n *node) {
 		value1 := genValue(n.child[1])
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice(0, int(vInt(value1(f))))
+			hi := int(vInt(value1(f)))
+			checkSlice(a, 0, hi, -1)
+			getFrame(f, l).data[i] = a.Slice(0, hi)
 			return next
 		}
 	case 3:
@@ -4338,7 +4346,9 @@ func slice0(n *node) {
 		value2 := genValue(n.child[2])
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice3(0, int(vInt(value1(f))), int(vInt(value2(f))))
+			hi, m := int(vInt(value1(f))), int(vInt(value2(f)))
+			checkSlice(a, 0, hi, m)
+			getFrame(f, l).data[i] = a.Slice3(0, hi, m)
 			return next
 		}
 	}

@@ -22,7 +22,7 @@ func try(name string, f func()) {
 	f()
 }
 
-// Indexes out of range, nil pointers and failed assertions panic with Go's
+// Indexes and slice bounds out of range, nil pointers and failed assertions panic with Go's
 // runtime error, which recover
 // returns as a runtime.Error.
 func main() {
@@ -35,6 +35,17 @@ func main() {
 	try("string", func() { fmt.Println(s[i]) })
 	try("negative", func() { j := -1; fmt.Println(xs[j+0]) })
 	try("custom", func() { panic("mine") })
+	n, lo, neg := 8, 2, -1
+	arr := [4]int{}
+	try("slice high", func() { fmt.Println(xs[:n]) })
+	try("slice low", func() { fmt.Println(xs[n:]) })
+	try("slice low > high", func() { fmt.Println(xs[lo:1]) })
+	try("slice negative", func() { fmt.Println(xs[:neg]) })
+	try("slice array", func() { fmt.Println(arr[1:n]) })
+	try("slice string", func() { fmt.Println(s[lo:n]) })
+	try("slice3 max", func() { fmt.Println(xs[0:1:n]) })
+	try("slice3 high", func() { fmt.Println(xs[0:lo:1]) })
+	try("slice ok", func() { fmt.Println(xs[lo:], xs[:lo], s[1:], xs[0:1:2]) })
 	var np *struct{ n int }
 	try("nil pointer field", func() { fmt.Println(np.n) })
 	var x any = "s"
