@@ -1072,6 +1072,10 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 		rcvr = genValueRecv(n)
 	}
 	funcType := n.typ.TypeOf()
+	argTypes := def.typ.arg
+	if isMethodExpr(n) {
+		argTypes = n.typ.arg // juggler: the receiver comes first
+	}
 
 	return func(f *frame) reflect.Value {
 		if def.kind == funcLit {
@@ -1116,7 +1120,7 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 					// In case of unused arg, there may be not even a frame entry allocated, just skip.
 					break
 				}
-				typ := def.typ.arg[i]
+				typ := argTypes[i]
 				switch {
 				case isEmptyInterface(typ) || typ.TypeOf() == valueInterfaceType:
 					d[i].Set(arg)
