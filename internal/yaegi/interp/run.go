@@ -357,6 +357,11 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
 			}
 			if !ok && valf.Kind() == reflect.Interface {
@@ -420,7 +425,22 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
+			}
+			if !ok && v.Kind() == reflect.Interface && !v.IsNil() {
+				// juggler: a value of a program's struct type held in an
+				// `any` is its bare reflect value: its type, and so its
+				// methods, are found from the reflect type (var x any =
+				// w; x.(fmt.Stringer) failed).
+				in := v.Elem()
+				if t := typeOfValue(in.Type(), nil); t != nil && len(t.methods()) > 0 {
+					val, ok = valueInterface{&node{typ: t, rval: in, interp: n.interp}, in}, true
+				}
 			}
 			if ok && val.node.typ.cat != valueT {
 				m0 := val.node.typ.methods()
@@ -443,7 +463,12 @@ func typeAssert(n *node, withResult, withOk bool) {
 				}
 
 				if withResult {
-					value0(f).Set(genInterfaceWrapper(val.node, rtype)(f))
+					// juggler: the wrapper of the value held, not of
+					// val.node evaluated again in this frame, where its
+					// slot holds something else (a string where a struct
+					// was asserted, in a function given the value).
+					held := &node{typ: val.node.typ, rval: val.value, interp: n.interp}
+					value0(f).Set(genInterfaceWrapper(held, rtype)(f))
 				}
 				ok = true
 				return next
@@ -487,6 +512,11 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
 			}
 			val := value(f)
@@ -525,6 +555,11 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
 			}
 			if !ok {
@@ -557,6 +592,11 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
 			}
 			if !ok || !v.value.IsValid() {
