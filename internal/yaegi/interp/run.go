@@ -3355,6 +3355,9 @@ func _case(n *node) {
 							if vi, ok := boxHostValue(reflect.ValueOf(ival)); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
 								return tnext
 							}
+							if _, ok := caseHostInterface(n, reflect.ValueOf(ival), typ, f); ok {
+								return tnext // juggler: case error, case fmt.Stringer
+							}
 						}
 						return fnext
 					}
@@ -3362,6 +3365,9 @@ func _case(n *node) {
 						for _, typ := range types {
 							if v.typ.id() == typ.id() {
 								return tnext
+							}
+							if _, ok := caseHostInterface(n, reflect.ValueOf(val), typ, f); ok {
+								return tnext // juggler: case error, case fmt.Stringer
 							}
 						}
 					}
@@ -3419,12 +3425,20 @@ func _case(n *node) {
 						destValue(f).Set(reflect.ValueOf(vi))
 						return tnext
 					}
+					if w, ok := caseHostInterface(n, v, typ, f); ok {
+						destValue(f).Set(w) // juggler: case error, case fmt.Stringer
+						return tnext
+					}
 					return fnext
 				}
 				if vi, ok := v.Interface().(valueInterface); ok {
 					if vi.node != nil {
 						if vi.node.typ.id() == typ.id() {
 							destValue(f).Set(vi.value)
+							return tnext
+						}
+						if w, ok := caseHostInterface(n, v, typ, f); ok {
+							destValue(f).Set(w) // juggler: case error, case fmt.Stringer
 							return tnext
 						}
 					}
@@ -3468,6 +3482,13 @@ func _case(n *node) {
 							destValue(f).Set(reflect.ValueOf(vi))
 							return tnext
 						}
+						if _, ok := caseHostInterface(n, val, typ, f); ok {
+							// juggler: case error, fmt.Stringer: the
+							// variable of a case of several types is the
+							// interface value itself.
+							destValue(f).Set(val)
+							return tnext
+						}
 					}
 					return fnext
 				}
@@ -3476,6 +3497,10 @@ func _case(n *node) {
 						for _, typ := range types {
 							if v.typ.id() == typ.id() {
 								destValue(f).Set(val)
+								return tnext
+							}
+							if _, ok := caseHostInterface(n, val, typ, f); ok {
+								destValue(f).Set(val) // juggler: as above
 								return tnext
 							}
 						}
