@@ -807,8 +807,12 @@ func assign(n *node) {
 
 	for i := range types {
 		var t reflect.Type
+		dt := n.child[i].typ
 		switch typ := n.child[sbase+i].typ; {
-		case isInterfaceSrc(typ):
+		case isInterfaceSrc(typ), dt != nil && isInterfaceSrc(dt) && (!isEmptyInterface(dt) || len(typ.method) > 0):
+			// juggler: or the destination's, when genDestValue boxes
+			// svalue (a, b = T{}, 1 into a of a program's interface type
+			// failed "valueInterface is not assignable to struct").
 			t = valueInterfaceType
 		default:
 			t = typ.TypeOf()
@@ -3008,7 +3012,10 @@ func doComposite(n *node, hasType bool, keyed bool) {
 		switch {
 		case d.Kind() == reflect.Ptr:
 			d.Set(a.Addr())
-		case destInterface:
+		case destInterface && (d.Type() == valueInterfaceType || d.Kind() == reflect.Interface):
+			// juggler: only when the literal is built in the interface
+			// variable itself. In var a, b I = T{}, T{} it is built in
+			// a slot of its own type, which the assignment then boxes.
 			if len(destType(n).field) > 0 {
 				d.Set(reflect.ValueOf(valueInterface{n, a}))
 				break
