@@ -32,8 +32,8 @@ func (assertionError) RuntimeError() {}
 
 // goPanic returns the value Go would panic with in place of rec, a value
 // recovered while running the code from n in frame f, exec the step that
-// panicked.
-func goPanic(rec any, n *node, exec bltn, f *frame) any {
+// panicked; fn is the function that code is the body of, or nil.
+func goPanic(rec any, n, fn *node, exec bltn, f *frame) any {
 	if e, ok := rec.(*reflect.ValueError); ok && e.Kind == reflect.Invalid {
 		// A field or method of what a nil pointer points to.
 		return runtimeError{"invalid memory address or nil pointer dereference"}
@@ -52,7 +52,7 @@ func goPanic(rec any, n *node, exec bltn, f *frame) any {
 	}
 	switch s {
 	case "reflect: array index out of range", "reflect: slice index out of range", "reflect: string index out of range":
-		if i, l, ok := outOfRange(n, exec, f); ok {
+		if i, l, ok := outOfRange(n, fn, exec, f); ok {
 			if i < 0 {
 				return runtimeError{fmt.Sprintf("index out of range [%d]", i)}
 			}
@@ -65,17 +65,21 @@ func goPanic(rec any, n *node, exec bltn, f *frame) any {
 	return rec
 }
 
-// outOfRange finds the index expression that panicked, among those of the
-// code around n whose step is exec's code, as the one whose index is out
-// of its operand's range in f, and returns the index and the length.
-func outOfRange(n *node, exec bltn, f *frame) (index int64, length int, found bool) {
+// outOfRange finds the index expression that panicked, among those of fn
+// (or of the code around n) whose step is exec's code, as the one whose
+// index is out of its operand's range in f, and returns the index and the
+// length.
+func outOfRange(n, fn *node, exec bltn, f *frame) (index int64, length int, found bool) {
 	if exec == nil {
 		return 0, 0, false
 	}
 	code := reflect.ValueOf(exec).Pointer()
-	root := n
-	for root.anc != nil && root.kind != funcDecl && root.kind != funcLit {
-		root = root.anc
+	// n is where the body starts, which may be inside a func literal of
+	// it (a deferred one): the search starts from the function itself.
+	root := fn
+	if root == nil {
+		for root = n; root.anc != nil; root = root.anc {
+		}
 	}
 	root.Walk(func(c *node) bool {
 		if found || c.exec == nil || c.kind != indexExpr || len(c.child) != 2 || reflect.ValueOf(c.exec).Pointer() != code {
@@ -112,26 +116,20 @@ func outOfRange(n *node, exec bltn, f *frame) (index int64, length int, found bo
 }
 
 // frameValue is the value of c, a node that has run, without running it
-// again: its constant, or what its step left in its frame slot.
+// again: genValue reads a constant, a variable or what c's step left in
+// its frame slot; it builds no step.
 func frameValue(c *node, f *frame) (v reflect.Value, ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = false
 		}
 	}()
-	if c.rval.IsValid() {
-		return c.rval, true
-	}
-	if c.findex < 0 || c.findex == notInFrame {
-		return reflect.Value{}, false
-	}
-	fr := getFrame(f, c.level)
-	if fr == nil || c.findex >= len(fr.data) {
-		return reflect.Value{}, false
-	}
-	v = fr.data[c.findex]
-	if v.Kind() == reflect.Interface && !v.IsNil() {
+	v = genValue(c)(f)
+	for v.IsValid() && v.Kind() == reflect.Interface && !v.IsNil() {
 		v = v.Elem()
+	}
+	if vi, isVI := v.Interface().(valueInterface); isVI {
+		v = vi.value
 	}
 	return v, v.IsValid()
 }

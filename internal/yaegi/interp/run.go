@@ -216,7 +216,7 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 	defer func() {
 		rec := recover()
 		if rec != nil {
-			rec = goPanic(rec, n, exec, f) // juggler
+			rec = goPanic(rec, n, funcNode, exec, f) // juggler
 		}
 		f.mutex.Lock()
 		f.recovered = rec

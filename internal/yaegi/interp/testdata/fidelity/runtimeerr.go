@@ -13,6 +13,17 @@ type sq struct{ side float64 }
 
 func (s sq) perimeter() float64 { return 4 * s.side }
 
+// at recovers in the function that indexes, whose body starts with the
+// deferred func literal.
+func at(xs []int, i int) (v int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("at: %v", r)
+		}
+	}()
+	return xs[i], nil
+}
+
 func try(name string, f func()) {
 	defer func() {
 		r := recover()
@@ -28,6 +39,7 @@ func try(name string, f func()) {
 func main() {
 	xs := []int{1, 2, 3}
 	i := 5
+	fmt.Println(at(xs, i))
 	try("slice", func() { fmt.Println(xs[i]) })
 	try("slice expr index", func() { fmt.Println(xs[i*2-1]) })
 	try("array", func() { k := 3; fmt.Println(table[k]) })
