@@ -2134,7 +2134,12 @@ func getFunc(n *node) {
 
 	n.exec = func(f *frame) bltn {
 		fr := f.clone()
+		// juggler: under the lock the closure's end writes it with
+		// (below): a goroutine's closure ending while this one is made
+		// was a data race.
+		f.mutex.RLock()
 		o := getFrame(f, l).data[i]
+		f.mutex.RUnlock()
 
 		fct := reflect.MakeFunc(n.typ.TypeOf(), func(in []reflect.Value) []reflect.Value {
 			// Allocate and init local frame. All values to be settable and addressable.
