@@ -67,6 +67,7 @@ func (r *rewriter) edits(root ast.Node) []edit {
 	// stack holds the nodes from root down to the one being looked at
 	// (Inspect calls f(nil) when it leaves a node whose f returned true).
 	var stack []ast.Node
+	labels := map[*ast.ForStmt]string{}
 	ast.Inspect(root, func(n ast.Node) bool {
 		if n == nil {
 			stack = stack[:len(stack)-1]
@@ -84,8 +85,12 @@ func (r *rewriter) edits(root ast.Node) []edit {
 		case *ast.GoStmt:
 			out = append(out, edit{r.off(n.Pos()), r.off(n.End()), r.goStmt(n, stack)})
 			return false
+		case *ast.LabeledStmt:
+			if f, ok := n.Stmt.(*ast.ForStmt); ok {
+				labels[f] = n.Label.Name
+			}
 		case *ast.ForStmt:
-			out = append(out, r.forVars(n)...)
+			out = append(out, r.forVars(n, labels[n])...)
 		case *ast.RangeStmt:
 			out = append(out, r.rangeVars(n)...)
 		}
@@ -141,7 +146,7 @@ func (r *rewriter) wrapLoop(loop ast.Node) edit {
 	var inner []edit
 	switch l := loop.(type) {
 	case *ast.ForStmt:
-		inner = r.forVars(l)
+		inner = r.forVars(l, "") // canWrap: no label
 	case *ast.RangeStmt:
 		inner = r.rangeVars(l)
 	}
@@ -280,15 +285,22 @@ func isConst(e ast.Expr) bool {
 // header works on renamed variables and the body starts with a fresh copy
 // under the user's name, so closures and goroutines capture one iteration
 // each. yaegi shares one scope between the header and the body, so `i := i`
-// would not do. A body that assigns the variable keeps the old semantics
-// rather than losing the assignment.
-func (r *rewriter) forVars(f *ast.ForStmt) []edit {
+// would not do. A body that assigns the variable or takes its address
+// copies it back to the header's at the end of the body and before each
+// continue of the loop, so the next iteration starts from it, as Go's does;
+// one that also declares the name again in an inner block keeps the old
+// semantics rather than copying back the wrong variable.
+func (r *rewriter) forVars(f *ast.ForStmt, label string) []edit {
 	init, ok := f.Init.(*ast.AssignStmt)
 	if !ok || init.Tok != token.DEFINE {
 		return nil
 	}
 	vars := identNames(init.Lhs)
-	if len(vars) == 0 || assigns(f.Body, vars) {
+	if len(vars) == 0 {
+		return nil
+	}
+	back := assigns(f.Body, vars)
+	if back && redeclares(f.Body, vars) {
 		return nil
 	}
 	var out []edit
@@ -297,7 +309,120 @@ func (r *rewriter) forVars(f *ast.ForStmt) []edit {
 			out = append(out, r.renames(n, vars)...)
 		}
 	}
-	return append(out, r.copies(f.Body, vars)...)
+	out = append(out, r.copies(f.Body, vars)...)
+	if back {
+		out = append(out, r.copyBack(f.Body, vars, label)...)
+	}
+	return out
+}
+
+// copyBack sets the header's variables from the body's at the end of the
+// body and before each continue that goes to the next iteration of this
+// loop.
+func (r *rewriter) copyBack(body *ast.BlockStmt, vars map[string]bool, label string) []edit {
+	var names, renamed []string
+	for n := range vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		renamed = append(renamed, "__lv_"+n)
+	}
+	set := fmt.Sprintf("%s = %s", strings.Join(renamed, ", "), strings.Join(names, ", "))
+	end := r.off(body.Rbrace)
+	out := []edit{{end, end, ";" + set + ";"}}
+	var visit func(root ast.Node, nested bool)
+	visit = func(root ast.Node, nested bool) {
+		ast.Inspect(root, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ForStmt:
+				visit(n.Body, true)
+				return false
+			case *ast.RangeStmt:
+				visit(n.Body, true)
+				return false
+			case *ast.BranchStmt:
+				if n.Tok == token.CONTINUE && (n.Label == nil && !nested || n.Label != nil && n.Label.Name == label) {
+					out = append(out, edit{r.off(n.Pos()), r.off(n.End()), "{" + set + "; " + r.src[r.off(n.Pos()):r.off(n.End())] + "}"})
+				}
+			}
+			return true
+		})
+	}
+	visit(body, false)
+	return out
+}
+
+// redeclares reports whether body declares one of vars again, other than
+// by the `i := i` idiom at its top.
+func redeclares(body *ast.BlockStmt, vars map[string]bool) bool {
+	top := map[ast.Node]bool{}
+	for _, st := range body.List {
+		top[st] = true
+	}
+	found := false
+	names := func(ids []*ast.Ident) {
+		for _, id := range ids {
+			found = found || vars[id.Name]
+		}
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE && !(top[n] && isCopyIdiom(n, vars)) {
+				for _, e := range n.Lhs {
+					if id, ok := e.(*ast.Ident); ok && vars[id.Name] {
+						found = true
+					}
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range []ast.Expr{n.Key, n.Value} {
+					if id, ok := e.(*ast.Ident); ok && vars[id.Name] {
+						found = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			names(n.Names)
+		case *ast.FuncLit:
+			for _, l := range []*ast.FieldList{n.Type.Params, n.Type.Results} {
+				if l != nil {
+					for _, f := range l.List {
+						names(f.Names)
+					}
+				}
+			}
+		case *ast.TypeSwitchStmt:
+			if a, ok := n.Assign.(*ast.AssignStmt); ok {
+				for _, e := range a.Lhs {
+					if id, ok := e.(*ast.Ident); ok && vars[id.Name] {
+						found = true
+					}
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// isCopyIdiom reports whether a is `x := x` for variables of vars.
+func isCopyIdiom(a *ast.AssignStmt, vars map[string]bool) bool {
+	if len(a.Lhs) != len(a.Rhs) {
+		return false
+	}
+	for i, e := range a.Lhs {
+		l, lok := e.(*ast.Ident)
+		rid, rok := a.Rhs[i].(*ast.Ident)
+		if !lok || !rok || l.Name != rid.Name || !vars[l.Name] {
+			return false
+		}
+	}
+	return true
 }
 
 // rangeVars does the same for `for k, v := range x`.
@@ -311,8 +436,10 @@ func (r *rewriter) rangeVars(f *ast.RangeStmt) []edit {
 			lhs = append(lhs, e)
 		}
 	}
+	// A range loop's variables start each iteration from the range
+	// clause, so a body that assigns them loses nothing by the copy.
 	vars := identNames(lhs)
-	if len(vars) == 0 || assigns(f.Body, vars) {
+	if len(vars) == 0 {
 		return nil
 	}
 	var out []edit

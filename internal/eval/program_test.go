@@ -246,6 +246,107 @@ func main() {
 	fmt.Println(os.Getenv("YAEGI_SPECIAL_STDIO") == "")
 }
 `,
+	// Go 1.22's per-iteration loop variables, also when the body assigns
+	// the variable or takes its address.
+	"loop variables": `package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+func main() {
+	var ps []*int
+	for i := 0; i < 3; i++ {
+		ps = append(ps, &i)
+	}
+	for _, p := range ps {
+		fmt.Print(*p, " ")
+	}
+	fmt.Println()
+
+	// The body moves the variable on; closures see their iteration's.
+	var fs []func() int
+	for i := 0; i < 10; i++ {
+		if i%3 == 0 {
+			i++
+			fs = append(fs, func() int { return i })
+			continue
+		}
+		fs = append(fs, func() int { return i * 100 })
+	}
+	for _, f := range fs {
+		fmt.Print(f(), " ")
+	}
+	fmt.Println()
+
+	// No post statement: the body advances the variable.
+	s := "a,b,,c"
+	var parts []func() string
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], ',')
+		if j < 0 {
+			j = len(s) - i
+		}
+		start := i
+		i += j + 1
+		parts = append(parts, func() string { return fmt.Sprint(start, ":", s[start:i-1], ":", i) })
+	}
+	for _, p := range parts {
+		fmt.Print(p(), " ")
+	}
+	fmt.Println()
+
+	// A labeled continue from an inner loop, and a pointer write.
+	var got []int
+outer:
+	for i := 0; i < 6; i++ {
+		for k := 0; k < 3; k++ {
+			if k == 1 && i%2 == 0 {
+				p := &i
+				*p += 2
+				continue outer
+			}
+		}
+		got = append(got, i)
+	}
+	fmt.Println(got)
+
+	// A range loop whose body assigns its variables.
+	var rs []func() string
+	for k, v := range []string{"x", "y"} {
+		v += "!"
+		k *= 10
+		rs = append(rs, func() string { return fmt.Sprint(k, v) })
+	}
+	fmt.Println(rs[0](), rs[1]())
+
+	// The name declared again inside: still runs as Go does here.
+	total := 0
+	for i := 0; i < 3; i++ {
+		if i == 1 {
+			i := 10
+			total += i
+		}
+		i += 0
+		total += i
+	}
+	fmt.Println(total)
+
+	// Goroutines a host method starts, one per iteration.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var ids []int
+	for i := 1; i <= 4; i++ {
+		wg.Go(func() { mu.Lock(); ids = append(ids, i); mu.Unlock() })
+	}
+	wg.Wait()
+	sort.Ints(ids)
+	fmt.Println(ids)
+}
+`,
 }
 
 // TestPastedPrograms pastes each program into a cell, whole and without its

@@ -683,15 +683,34 @@ func (s *Session) panicError(p interp.Panic) error {
 		v = rv.Interface()
 	}
 	frames := s.stderr.take()
-	for _, l := range s.wrapped {
-		frames = slices.DeleteFunc(frames, func(f string) bool { return f == fmt.Sprintf("    line %d: in func", l) })
-	}
+	frames = dropWrappers(frames, s.wrapped)
 	if e, ok := v.(interp.Exit); ok {
 		return exitError(e.Code, frames)
 	}
 	msg := panicText(v)
 	tb := append([]string{"panic: " + msg}, frames...)
 	return &Error{Name: "panic", Value: msg, Traceback: tb}
+}
+
+// dropWrappers removes from frames those of the function literals a cell's
+// top-level loops run in (cell.Cell.Wrapped gives their lines): the frame
+// "in func" the loop's call "line L: in the cell" follows, or that is on
+// line L itself. The user wrote no such function.
+func dropWrappers(frames []string, wrapped []int) []string {
+	if len(wrapped) == 0 {
+		return frames
+	}
+	out := frames[:0:0]
+	for i, f := range frames {
+		if strings.HasSuffix(f, ": in func") && slices.ContainsFunc(wrapped, func(l int) bool {
+			return f == fmt.Sprintf("    line %d: in func", l) ||
+				i+1 < len(frames) && frames[i+1] == fmt.Sprintf("    line %d: in the cell", l)
+		}) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // traceWriter passes the interpreter's stderr through, except the lines

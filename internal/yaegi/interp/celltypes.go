@@ -240,6 +240,14 @@ func embedsPointer(t *itype, index []int) bool {
 // panicked "comparing uncomparable type interp._error".
 func eqOperand(v reflect.Value) any {
 	i := v.Interface()
+	if vi, ok := i.(valueInterface); ok {
+		// juggler: a program's interface value is what it holds (two
+		// that hold the same pointer are equal); a nil one is nil.
+		if vi.node == nil || !vi.value.IsValid() {
+			return nil
+		}
+		return eqOperand(vi.value)
+	}
 	if w := reflect.ValueOf(i); w.IsValid() && isWrapper(w.Type()) {
 		return w.Field(0).Interface()
 	}

@@ -2713,7 +2713,7 @@ func equal(n *node) {
 	// Do not attempt to optimize '==' or '!=' if an operand is an interface.
 	// This will preserve proper dynamic type checking at runtime. For static types,
 	// type checks are already performed, so bypass them if possible.
-	if t0.Kind() == reflect.Interface || t1.Kind() == reflect.Interface {
+	if t0.Kind() == reflect.Interface || t1.Kind() == reflect.Interface || t0 == valueInterfaceType || t1 == valueInterfaceType { // juggler: a program's interface too
 		v0 := genValue(c0)
 		v1 := genValue(c1)
 		if n.fnext != nil {
@@ -4625,7 +4625,7 @@ func notEqual(n *node) {
 	// Do not attempt to optimize '==' or '!=' if an operand is an interface.
 	// This will preserve proper dynamic type checking at runtime. For static types,
 	// type checks are already performed, so bypass them if possible.
-	if t0.Kind() == reflect.Interface || t1.Kind() == reflect.Interface {
+	if t0.Kind() == reflect.Interface || t1.Kind() == reflect.Interface || t0 == valueInterfaceType || t1 == valueInterfaceType { // juggler: a program's interface too
 		v0 := genValue(c0)
 		v1 := genValue(c1)
 		if n.fnext != nil {

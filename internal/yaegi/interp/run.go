@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -214,6 +215,9 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 	var exec bltn
 	defer func() {
 		rec := recover()
+		if rec != nil {
+			rec = goPanic(rec, n, funcNode, exec, f) // juggler
+		}
 		f.mutex.Lock()
 		f.recovered = rec
 		deferred := f.deferred
@@ -259,7 +263,9 @@ func runCfg(n *node, f *frame, funcNode, callNode *node) {
 
 	dbg := n.interp.debugger
 	if dbg == nil {
-		for exec := n.exec; exec != nil && f.runState().live(); {
+		// juggler: exec, not a variable of the loop: when a step
+		// panics, the deferred function above finds its node.
+		for exec = n.exec; exec != nil && f.runState().live(); {
 			exec = exec(f)
 		}
 		return
@@ -351,6 +357,11 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
 			}
 			if !ok && valf.Kind() == reflect.Interface {
@@ -361,9 +372,12 @@ func typeAssert(n *node, withResult, withOk bool) {
 					valf = reflect.ValueOf(v)
 				}
 			}
+			if ok && v.node == nil {
+				ok = false // juggler: a nil value of a program's interface type
+			}
 			if !ok {
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: nil is not %v", typID))
+					panic(n.cfgErrorf("interface conversion: interface is nil, not %v", typID)) // juggler: as Go says it
 				}
 				return next
 			}
@@ -376,48 +390,27 @@ func typeAssert(n *node, withResult, withOk bool) {
 				}
 				return next
 			}
+			// juggler: the first missing method (by name) fails the
+			// assertion, and without ok panics as Go does, naming it.
+			// Upstream returned with ok false, even without ok, when a
+			// method was missing and the counts did not tell.
 			m0 := v.node.typ.methods()
 			m1 := typ.methods()
-			if len(m0) < len(m1) {
-				ok = false
-				if !withOk {
-					panic(n.cfgErrorf("interface conversion: %v is not %v", v.node.typ.id(), typID))
-				}
-				return next
+			names := make([]string, 0, len(m1))
+			for k := range m1 {
+				names = append(names, k)
 			}
-
-			for k, meth1 := range m1 {
-				var meth0 string
-				meth0, ok = m0[k]
-				if !ok {
-					return next
-				}
-				// As far as we know this equality check can fail because they are two ways to
-				// represent the signature of a method: one where the receiver appears before the
-				// func keyword, and one where it is just a func signature, and the receiver is
-				// seen as the first argument. That's why if that equality fails, we try harder to
-				// compare them afterwards. Hopefully that is the only reason this equality can fail.
-				if meth0 == meth1 {
-					continue
-				}
-				tm := lookupFieldOrMethod(v.node.typ, k)
-				if tm == nil {
+			sort.Strings(names)
+			for _, k := range names {
+				if !hasMethod(v.node.typ, m0, k, m1[k]) {
 					ok = false
-					return next
-				}
-
-				var err error
-				meth0, err = stripReceiverFromArgs(meth0)
-				if err != nil {
-					ok = false
-					return next
-				}
-
-				if meth0 != meth1 {
-					ok = false
+					if !withOk {
+						panic(n.cfgErrorf("interface conversion: %v is not %v: missing method %s", assertedName(v), typID, k))
+					}
 					return next
 				}
 			}
+			ok = true
 
 			if withResult {
 				value0(f).Set(valf)
@@ -432,7 +425,22 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
+			}
+			if !ok && v.Kind() == reflect.Interface && !v.IsNil() {
+				// juggler: a value of a program's struct type held in an
+				// `any` is its bare reflect value: its type, and so its
+				// methods, are found from the reflect type (var x any =
+				// w; x.(fmt.Stringer) failed).
+				in := v.Elem()
+				if t := typeOfValue(in.Type(), nil); t != nil && len(t.methods()) > 0 {
+					val, ok = valueInterface{&node{typ: t, rval: in, interp: n.interp}, in}, true
+				}
 			}
 			if ok && val.node.typ.cat != valueT {
 				m0 := val.node.typ.methods()
@@ -455,7 +463,12 @@ func typeAssert(n *node, withResult, withOk bool) {
 				}
 
 				if withResult {
-					value0(f).Set(genInterfaceWrapper(val.node, rtype)(f))
+					// juggler: the wrapper of the value held, not of
+					// val.node evaluated again in this frame, where its
+					// slot holds something else (a string where a struct
+					// was asserted, in a function given the value).
+					held := &node{typ: val.node.typ, rval: val.value, interp: n.interp}
+					value0(f).Set(genInterfaceWrapper(held, rtype)(f))
 				}
 				ok = true
 				return next
@@ -474,7 +487,9 @@ func typeAssert(n *node, withResult, withOk bool) {
 			ok = v.IsValid()
 			if !ok {
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtype.String()))
+					// juggler: Go names no interface type when the
+					// target is an interface.
+					panic(n.cfgErrorf("interface conversion: interface is nil, not %s", rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -482,7 +497,7 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if !ok {
 				if !withOk {
 					method := firstMissingMethod(leftType, rtype)
-					panic(n.cfgErrorf("interface conversion: %s is not %s: missing method %s", leftType.String(), rtype.String(), method))
+					panic(n.cfgErrorf("interface conversion: %s is not %s: missing method %s", rtypeString(leftType, 0), rtypeString(rtype, 0), method))
 				}
 				return next
 			}
@@ -497,6 +512,11 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
 			}
 			val := value(f)
@@ -512,9 +532,9 @@ func typeAssert(n *node, withResult, withOk bool) {
 				if !withOk {
 					// TODO(mpl): think about whether this should ever happen.
 					if ctyp == nil {
-						panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtype.String()))
+						panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtypeString(rtype, 0)))
 					}
-					panic(n.cfgErrorf("interface conversion: interface {} is %s, not %s", ctyp.String(), rtype.String()))
+					panic(n.cfgErrorf("interface conversion: interface {} is %s, not %s", rtypeString(ctyp, 0), rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -535,11 +555,16 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
 			}
 			if !ok {
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtype.String()))
+					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -552,7 +577,7 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if !ok {
 				if !withOk {
 					method := firstMissingMethod(v.Type(), rtype)
-					panic(n.cfgErrorf("interface conversion: %s is not %s: missing method %s", v.Type().String(), rtype.String(), method))
+					panic(n.cfgErrorf("interface conversion: %s is not %s: missing method %s", rtypeString(v.Type(), 0), rtypeString(rtype, 0), method))
 				}
 				return next
 			}
@@ -567,12 +592,17 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
+					if !ok && withResult {
+						// juggler: a failed v, ok := x.(T) leaves v
+						// T's zero value, not what it held before.
+						value0(f).Set(reflect.Zero(value0(f).Type()))
+					}
 				}()
 			}
 			if !ok || !v.value.IsValid() {
 				ok = false
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtype.String()))
+					panic(n.cfgErrorf("interface conversion: interface {} is nil, not %s", rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -580,7 +610,7 @@ func typeAssert(n *node, withResult, withOk bool) {
 			ok = canAssertTypes(v.value.Type(), rtype)
 			if !ok {
 				if !withOk {
-					panic(n.cfgErrorf("interface conversion: interface {} is %s, not %s", v.value.Type().String(), rtype.String()))
+					panic(n.cfgErrorf("interface conversion: interface {} is %s, not %s", rtypeString(v.value.Type(), 0), rtypeString(rtype, 0)))
 				}
 				return next
 			}
@@ -777,8 +807,12 @@ func assign(n *node) {
 
 	for i := range types {
 		var t reflect.Type
+		dt := n.child[i].typ
 		switch typ := n.child[sbase+i].typ; {
-		case isInterfaceSrc(typ):
+		case isInterfaceSrc(typ), dt != nil && isInterfaceSrc(dt) && (!isEmptyInterface(dt) || len(typ.method) > 0):
+			// juggler: or the destination's, when genDestValue boxes
+			// svalue (a, b = T{}, 1 into a of a program's interface type
+			// failed "valueInterface is not assignable to struct").
 			t = valueInterfaceType
 		default:
 			t = typ.TypeOf()
@@ -1067,16 +1101,6 @@ func genBuiltinDeferWrapper(n *node, in, out []func(*frame) reflect.Value, fn fu
 	}
 }
 
-// juggler: isMethodExpr tells whether n is a method expression (T.m,
-// (*T).m) of an interpreted method: a func whose first argument is the
-// receiver.
-func isMethodExpr(n *node) bool {
-	def, ok := n.val.(*node)
-	return ok && n.kind == selectorExpr && n.recv == nil && def.kind == funcDecl &&
-		len(def.child[0].child) > 0 && def.typ != nil && n.typ != nil && n.typ.cat == funcT &&
-		len(n.typ.arg) == len(def.typ.arg)+1
-}
-
 func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 	var def *node
 	var ok bool
@@ -1095,6 +1119,18 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 	methodExpr := isMethodExpr(n) // juggler: the receiver is the first argument
 
 	return func(f *frame) reflect.Value {
+		if def.kind == funcLit {
+			// juggler: a func literal handed to a host function
+			// (time.AfterFunc, sync.OnceFunc, wg.Go) captures the
+			// variables as they are where it is made, as getFunc's
+			// closures do: a copy of the frame, so a variable declared
+			// anew in the next loop iteration is not the one it sees.
+			// (A deferred one comes with a clone whose origin tells
+			// recover where the panic is: the copy keeps it.)
+			c := f.clone()
+			c.origin = f.origin
+			f = c
+		}
 		// juggler: a method value's receiver is evaluated where the
 		// method value is made, as in Go: a copy for a value receiver,
 		// the address for a pointer one. Upstream read it at each call,
@@ -1700,16 +1736,6 @@ func callBin(n *node) {
 				values = append(values, genInterfaceWrapper(c, getMapType(c.typ)))
 			case isInterfaceSrc(c.typ):
 				values = append(values, genValueInterfaceValue(c))
-			case isFuncSrc(c.typ) && c.kind == funcLit:
-				// juggler: a func literal handed to a host function is a
-				// closure made here: it keeps this frame's variables as
-				// they are now (this iteration's loop variables), as the
-				// closures getFunc makes do. Upstream ran it on the live
-				// frame, so a callback the host calls later (errgroup's
-				// Go, time.AfterFunc, a %%native func) saw the variables
-				// of the last iteration.
-				w := genFunctionWrapper(c)
-				values = append(values, func(f *frame) reflect.Value { return w(f.clone()) })
 			case isFuncSrc(c.typ):
 				values = append(values, genFunctionWrapper(c))
 			case c.typ.cat == arrayT || c.typ.cat == variadicT:
@@ -2992,7 +3018,10 @@ func doComposite(n *node, hasType bool, keyed bool) {
 		switch {
 		case d.Kind() == reflect.Ptr:
 			d.Set(a.Addr())
-		case destInterface:
+		case destInterface && (d.Type() == valueInterfaceType || d.Kind() == reflect.Interface):
+			// juggler: only when the literal is built in the interface
+			// variable itself. In var a, b I = T{}, T{} it is built in
+			// a slot of its own type, which the assignment then boxes.
 			if len(destType(n).field) > 0 {
 				d.Set(reflect.ValueOf(valueInterface{n, a}))
 				break
@@ -3339,6 +3368,9 @@ func _case(n *node) {
 							if vi, ok := boxHostValue(reflect.ValueOf(ival)); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
 								return tnext
 							}
+							if _, ok := caseHostInterface(n, reflect.ValueOf(ival), typ, f); ok {
+								return tnext // juggler: case error, case fmt.Stringer
+							}
 						}
 						return fnext
 					}
@@ -3346,6 +3378,9 @@ func _case(n *node) {
 						for _, typ := range types {
 							if v.typ.id() == typ.id() {
 								return tnext
+							}
+							if _, ok := caseHostInterface(n, reflect.ValueOf(val), typ, f); ok {
+								return tnext // juggler: case error, case fmt.Stringer
 							}
 						}
 					}
@@ -3403,12 +3438,20 @@ func _case(n *node) {
 						destValue(f).Set(reflect.ValueOf(vi))
 						return tnext
 					}
+					if w, ok := caseHostInterface(n, v, typ, f); ok {
+						destValue(f).Set(w) // juggler: case error, case fmt.Stringer
+						return tnext
+					}
 					return fnext
 				}
 				if vi, ok := v.Interface().(valueInterface); ok {
 					if vi.node != nil {
 						if vi.node.typ.id() == typ.id() {
 							destValue(f).Set(vi.value)
+							return tnext
+						}
+						if w, ok := caseHostInterface(n, v, typ, f); ok {
+							destValue(f).Set(w) // juggler: case error, case fmt.Stringer
 							return tnext
 						}
 					}
@@ -3452,6 +3495,13 @@ func _case(n *node) {
 							destValue(f).Set(reflect.ValueOf(vi))
 							return tnext
 						}
+						if _, ok := caseHostInterface(n, val, typ, f); ok {
+							// juggler: case error, fmt.Stringer: the
+							// variable of a case of several types is the
+							// interface value itself.
+							destValue(f).Set(val)
+							return tnext
+						}
 					}
 					return fnext
 				}
@@ -3460,6 +3510,10 @@ func _case(n *node) {
 						for _, typ := range types {
 							if v.typ.id() == typ.id() {
 								destValue(f).Set(val)
+								return tnext
+							}
+							if _, ok := caseHostInterface(n, val, typ, f); ok {
+								destValue(f).Set(val) // juggler: as above
 								return tnext
 							}
 						}
@@ -3795,6 +3849,53 @@ func _new(n *node) {
 		if vi, ok := v.Interface().(*valueInterface); ok {
 			vi.node = n
 		}
+		dest(f).Set(v)
+		return next
+	}
+}
+
+// juggler: assertedName names the type of v, a value asserted to an
+// interface, as Go does.
+func assertedName(v valueInterface) string {
+	if !isCellNamed(v.node.typ) && v.value.IsValid() {
+		return rtypeString(v.value.Type(), 0)
+	}
+	return typeString(v.node.typ, nil)
+}
+
+// juggler: hasMethod reports whether a type, whose methods are m0, has
+// method k with signature meth1 (typeAssert).
+func hasMethod(t *itype, m0 map[string]string, k, meth1 string) bool {
+	meth0, ok := m0[k]
+	if !ok {
+		return false
+	}
+	// As far as we know this equality check can fail because they are two ways to
+	// represent the signature of a method: one where the receiver appears before the
+	// func keyword, and one where it is just a func signature, and the receiver is
+	// seen as the first argument. That's why if that equality fails, we try harder to
+	// compare them afterwards. Hopefully that is the only reason this equality can fail.
+	if meth0 == meth1 {
+		return true
+	}
+	if lookupFieldOrMethod(t, k) == nil {
+		return false
+	}
+	meth0, err := stripReceiverFromArgs(meth0)
+	return err == nil && meth0 == meth1
+}
+
+// juggler: _newValue is new(expr) (Go 1.26): a new variable of the
+// expression's type, set to its value.
+func _newValue(n *node) {
+	next := getExec(n.tnext)
+	t := n.typ.val
+	typ := t.TypeOf()
+	dest := genValueOutput(n, reflect.PtrTo(typ))
+	value := genDestValue(t, n.child[1])
+	n.exec = func(f *frame) bltn {
+		v := reflect.New(typ)
+		v.Elem().Set(value(f))
 		dest(f).Set(v)
 		return next
 	}
@@ -4270,7 +4371,9 @@ func slice(n *node) {
 	case 2:
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice(int(vInt(value1(f))), a.Len())
+			lo := int(vInt(value1(f)))
+			checkSlice(a, lo, a.Len(), -1)
+			getFrame(f, l).data[i] = a.Slice(lo, a.Len())
 			return next
 		}
 	case 3:
@@ -4278,7 +4381,9 @@ func slice(n *node) {
 
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice(int(vInt(value1(f))), int(vInt(value2(f))))
+			lo, hi := int(vInt(value1(f))), int(vInt(value2(f)))
+			checkSlice(a, lo, hi, -1)
+			getFrame(f, l).data[i] = a.Slice(lo, hi)
 			return next
 		}
 	case 4:
@@ -4287,7 +4392,9 @@ func slice(n *node) {
 
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice3(int(vInt(value1(f))), int(vInt(value2(f))), int(vInt(value3(f))))
+			lo, hi, m := int(vInt(value1(f))), int(vInt(value2(f))), int(vInt(value3(f)))
+			checkSlice(a, lo, hi, m)
+			getFrame(f, l).data[i] = a.Slice3(lo, hi, m)
 			return next
 		}
 	}
@@ -4311,7 +4418,9 @@ func slice0(n *node) {
 		value1 := genValue(n.child[1])
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice(0, int(vInt(value1(f))))
+			hi := int(vInt(value1(f)))
+			checkSlice(a, 0, hi, -1)
+			getFrame(f, l).data[i] = a.Slice(0, hi)
 			return next
 		}
 	case 3:
@@ -4319,7 +4428,9 @@ func slice0(n *node) {
 		value2 := genValue(n.child[2])
 		n.exec = func(f *frame) bltn {
 			a := value0(f)
-			getFrame(f, l).data[i] = a.Slice3(0, int(vInt(value1(f))), int(vInt(value2(f))))
+			hi, m := int(vInt(value1(f))), int(vInt(value2(f)))
+			checkSlice(a, 0, hi, m)
+			getFrame(f, l).data[i] = a.Slice3(0, hi, m)
 			return next
 		}
 	}

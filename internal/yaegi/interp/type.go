@@ -529,6 +529,13 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 				t = untypedString(n)
 			case constant.Int:
 				t = untypedInt(n)
+				if strings.HasPrefix(n.ident, "'") {
+					// juggler: a rune literal typed again (by GTA, then
+					// the compiler) is still a rune: the first pass made
+					// its value an untyped constant, and var r = 'a' at
+					// package level was an int.
+					t = untypedRune(n)
+				}
 			case constant.Float:
 				t = untypedFloat(n)
 			case constant.Complex:
@@ -692,6 +699,11 @@ func nodeType2(interp *Interpreter, sc *scope, n *node, seen []*node) (t *itype,
 				t, err = nodeType2(interp, sc, n.child[1], seen)
 			case bltnNew:
 				t, err = nodeType2(interp, sc, n.child[1], seen)
+				if err == nil && !n.child[1].isType(sc) {
+					// juggler: new(expr) (Go 1.26) points to a copy of
+					// the value, of the expression's default type.
+					t = typedOf(sc.fixType(t))
+				}
 				incomplete := t.incomplete
 				t = ptrOf(t, withScope(sc))
 				t.incomplete = incomplete
@@ -2706,3 +2718,14 @@ func isNumber(t reflect.Type) bool {
 func isBoolean(t reflect.Type) bool       { return t != nil && t.Kind() == reflect.Bool }
 func isString(t reflect.Type) bool        { return t != nil && t.Kind() == reflect.String }
 func isConstantValue(t reflect.Type) bool { return t != nil && t.Implements(constVal) }
+
+// juggler: typedOf is t without its untyped mark: the type a variable
+// made from an untyped constant of default type t has.
+func typedOf(t *itype) *itype {
+	if !t.untyped {
+		return t
+	}
+	nt := *t
+	nt.untyped = false
+	return &nt
+}

@@ -71,7 +71,22 @@ func genValueRecv(n *node) func(*frame) reflect.Value {
 	}
 }
 
+// juggler: isMethodExpr reports whether n is a method expression of a
+// program's type (T.M, (*T).M): its value is a func whose first argument
+// is the receiver, so it is wrapped with n's type, not the method's,
+// which has no receiver (fn := T.M; fn(t) failed "value of type func() is
+// not assignable").
+func isMethodExpr(n *node) bool {
+	def, ok := n.val.(*node)
+	return ok && n.kind == selectorExpr && n.recv == nil && n.action == aGetMethod && def.kind == funcDecl &&
+		len(def.child[0].child) > 0 && def.typ != nil && n.typ != nil && n.typ.cat == funcT &&
+		len(n.typ.arg) == len(def.typ.arg)+1
+}
+
 func genValueAsFunctionWrapper(n *node) func(*frame) reflect.Value {
+	if isMethodExpr(n) {
+		return genFunctionWrapper(n) // juggler: see isMethodExpr
+	}
 	value := genValue(n)
 	typ := n.typ.TypeOf()
 
@@ -182,6 +197,9 @@ func genDestValue(typ *itype, n *node) func(*frame) reflect.Value {
 
 func genFuncValue(n *node) func(*frame) reflect.Value {
 	value := genValue(n)
+	if isMethodExpr(n) {
+		return genFunctionWrapper(n) // juggler: see isMethodExpr
+	}
 	return func(f *frame) reflect.Value {
 		v := value(f)
 		if nod, ok := v.Interface().(*node); ok {
