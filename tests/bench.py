@@ -1,6 +1,9 @@
-"""Benchmark Juggler against ipykernel, in one run, on the same machine.
+"""Benchmark Juggler against ipykernel, in one run, on the same machine,
+and against the other Go kernels, gophernotes and GoNB, when installed.
 
     /usr/bin/python3 tests/bench.py        (make bench builds first)
+    tests/bench.py --peers                 only the table of Go kernels
+    tests/bench.py --soak                  only the long-session table
 
 Kernels are started by jupyter_client's KernelManager from kernelspecs in a
 private JUPYTER_PATH (see kernelenv). Messages go through a lean client,
@@ -66,6 +69,25 @@ And a long session, in a third table (`bench.py --soak` runs only it):
   fib(32)     %%native vs compiled Go (go run, timed inside) vs interpreted
   10k g       10,000 goroutines and a WaitGroup, as top-level statements
               (median of 5; the issue's target is <= 60 ms)
+
+And the Go kernels side by side, in a fourth table: Juggler, and
+gophernotes and GoNB when the user has kernelspecs of those names (or
+whose command is such a binary) in the usual Jupyter paths, looked up
+before JUPYTER_PATH is changed; "not installed" otherwise. The bench never
+installs them. Each runs the same cells in its own syntax (PEER_CELLS;
+gophernotes with GODEBUG=gotypesalias=0, which its gomacro needs on Go
+1.23+; GOPATH/bin on PATH, where GoNB finds goimports):
+  start       start_kernel() to the first kernel_info_reply (median of 5)
+  trivial     a cell with one small result (median of 10: GoNB builds a
+              program per cell)
+  fib(27/32)  a recursive fib defined in an earlier cell (median of 3)
+  10k g       10,000 goroutines + WaitGroup (median of 5)
+  import      import golang.org/x/sync/errgroup and use it, in a fresh
+              kernel: with an empty module cache (and an empty plugin cache
+              for Juggler), then warm
+Each timed cell ends in a comment unique to the run, so that it is a new
+cell: GoNB would otherwise get its program from the go build cache. A cell
+that fails is shown as "error", with a warning on stderr saying why.
 
 The tables are informational: the exit status is 0 whatever the targets say.
 """
