@@ -70,7 +70,7 @@ And a long session, in a third table (`bench.py --soak` runs only it):
   10k g       10,000 goroutines and a WaitGroup, as top-level statements
               (median of 5; the issue's target is <= 60 ms)
 
-And the Go kernels side by side, in a fourth table: Juggler, and
+And the Go kernels side by side, in a table after Juggler's own: Juggler, and
 gophernotes and GoNB when the user has kernelspecs of those names (or
 whose command is such a binary) in the usual Jupyter paths, looked up
 before JUPYTER_PATH is changed; "not installed" otherwise. The bench never
@@ -445,9 +445,18 @@ class juggler_kernel:
             self.km.start_kernel(stderr=self.log)
         self.lean = Lean(self.km)
         try:
-            self.lean.ready(self.timeout)
-        except BaseException:
-            self.__exit__(TimeoutError)
+            d = kernelenv.Deadline(self.timeout)
+            while True:  # in steps, so that a kernel that died is not waited for
+                try:
+                    self.lean.ready(min(2.0, max(0.1, d.remaining())))
+                    break
+                except TimeoutError:
+                    if not self.km.is_alive():
+                        raise RuntimeError(f"{self.name} exited at start") from None
+                    if d.expired():
+                        raise
+        except BaseException as e:
+            self.__exit__(type(e))
             raise
         return self.lean
 
@@ -457,7 +466,10 @@ class juggler_kernel:
         self.km.cleanup_resources()
         if exc_type is not None:
             self.log.seek(0)
-            tail = self.log.read().splitlines()[-10:]
+            lines = self.log.read().splitlines()
+            # A Go crash's cause is at the top of its stack dump.
+            tail = [ln for ln in lines[:-10] if ln.startswith(("panic:", "fatal error:"))][:1]
+            tail += lines[-10:]
             if tail:
                 print("kernel stderr, last lines:\n  " + "\n  ".join(tail), file=sys.stderr)
         self.log.close()
@@ -929,7 +941,7 @@ def measure_peer(name):
     warning says why)."""
     cells = PEER_CELLS[name]
     stamp = time.time_ns()
-    res = {"start": median_of([start_once(name) for _ in range(STARTS)])}
+    res = {}
 
     def timed(lean, key, runs, what, timeout=120):
         code, ok = cells[key]
@@ -952,6 +964,8 @@ def measure_peer(name):
         timed(lean, "fib32", PEER_FIB, "fib(32)", timeout=600)
         lean.execute(cells["tenk"][0], timeout=120)  # warm-up
         timed(lean, "tenk", HEAVY, "10k goroutines")
+    # After a first session, whose kernel's stderr is shown if it fails.
+    res["start"] = median_of([start_once(name) for _ in range(STARTS)])
     # The import in fresh kernels: first with an empty module cache (and
     # Juggler's plugin cache, in XDG_CACHE_HOME), then twice warm.
     with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as xdg:
@@ -982,7 +996,7 @@ def measure_peers():
             res[name] = measure_peer(name)
         except Exception as e:
             print(f"warning: {name}: {type(e).__name__}: {e}", file=sys.stderr)
-            res[name] = {}
+            res[name] = {"failed": True}
     return res
 
 
@@ -990,7 +1004,8 @@ def peers_table(res):
     def cell(name, key):
         if name != "juggler" and name not in PEERS:
             return "not installed"
-        v = res.get(name, {}).get(key)
+        r = res.get(name, {})
+        v = r.get(key, "error" if r.get("failed") else None)
         return v if isinstance(v, str) else fmt_time(v)
 
     rows = [
