@@ -279,14 +279,14 @@ class Lean:
 def start_once(name):
     """Seconds from start_kernel() to the first kernel_info_reply."""
     km = kernel_manager(name)
+    env = peer_env(name) if name in PEERS else None  # not timed: it runs go env
     lean = None
     try:
         t0 = time.perf_counter()
-        if name in PEERS:
+        if env:
             # Peers log (GoNB to stderr, gophernotes to stdout): keep it
             # out of the tables.
-            km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=peer_env(name))
+            km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         else:
             km.start_kernel()  # picks the ports, so connect after it
         lean = Lean(km)
@@ -844,6 +844,7 @@ PEER_NAMES = ("gophernotes", "gonb")
 PEERS = {}          # name -> kernelspec name, for the peers found
 PEER_KSM = None     # a KernelSpecManager over the user's kernel directories
 PEER_DIRS = []      # the directories it searched, for the "not installed" note
+GOBIN = None        # where go install puts binaries, once known
 
 
 def find_peers():
@@ -885,9 +886,11 @@ def peer_env(name):
     (GoNB runs goimports from there), and for gophernotes
     GODEBUG=gotypesalias=0 (on Go 1.23+ its gomacro crashes at start
     otherwise)."""
+    global GOBIN
+    if GOBIN is None:
+        GOBIN = go_env("GOBIN") or os.path.join(go_env("GOPATH").split(os.pathsep)[0], "bin")
     env = dict(os.environ)
-    gobin = go_env("GOBIN") or os.path.join(go_env("GOPATH").split(os.pathsep)[0], "bin")
-    env["PATH"] = gobin + os.pathsep + env.get("PATH", "")
+    env["PATH"] = GOBIN + os.pathsep + env.get("PATH", "")
     if name == "gophernotes":
         env["GODEBUG"] = ",".join(filter(None, ["gotypesalias=0", env.get("GODEBUG")]))
     return env
