@@ -1,6 +1,9 @@
-"""Benchmark Juggler against ipykernel, in one run, on the same machine.
+"""Benchmark Juggler against ipykernel, in one run, on the same machine,
+and against the other Go kernels, gophernotes and GoNB, when installed.
 
     /usr/bin/python3 tests/bench.py        (make bench builds first)
+    tests/bench.py --peers                 only the table of Go kernels
+    tests/bench.py --soak                  only the long-session table
 
 Kernels are started by jupyter_client's KernelManager from kernelspecs in a
 private JUPYTER_PATH (see kernelenv). Messages go through a lean client,
@@ -66,6 +69,25 @@ And a long session, in a third table (`bench.py --soak` runs only it):
   fib(32)     %%native vs compiled Go (go run, timed inside) vs interpreted
   10k g       10,000 goroutines and a WaitGroup, as top-level statements
               (median of 5; the issue's target is <= 60 ms)
+
+And the Go kernels side by side, in a table after Juggler's own: Juggler, and
+gophernotes and GoNB when the user has kernelspecs of those names (or
+whose command is such a binary) in the usual Jupyter paths, looked up
+before JUPYTER_PATH is changed; "not installed" otherwise. The bench never
+installs them. Each runs the same cells in its own syntax (PEER_CELLS;
+gophernotes with GODEBUG=gotypesalias=0, which its gomacro needs on Go
+1.23+; GOPATH/bin on PATH, where GoNB finds goimports):
+  start       start_kernel() to the first kernel_info_reply (median of 5)
+  trivial     a cell with one small result (median of 10: GoNB builds a
+              program per cell)
+  fib(27/32)  a recursive fib defined in an earlier cell (median of 3)
+  10k g       10,000 goroutines + WaitGroup (median of 5)
+  import      import golang.org/x/sync/errgroup and use it, in a fresh
+              kernel: with an empty module cache (and an empty plugin cache
+              for Juggler), then warm
+Each timed cell ends in a comment unique to the run, so that it is a new
+cell: GoNB would otherwise get its program from the go build cache. A cell
+that fails is shown as "error", with a warning on stderr saying why.
 
 The tables are informational: the exit status is 0 whatever the targets say.
 """
@@ -256,11 +278,17 @@ class Lean:
 
 def start_once(name):
     """Seconds from start_kernel() to the first kernel_info_reply."""
-    km = KernelManager(kernel_name=name)
+    km = kernel_manager(name)
+    env = peer_env(name) if name in PEERS else None  # not timed: it runs go env
     lean = None
     try:
         t0 = time.perf_counter()
-        km.start_kernel()  # picks the ports, so connect after it
+        if env:
+            # Peers log (GoNB to stderr, gophernotes to stdout): keep it
+            # out of the tables.
+            km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        else:
+            km.start_kernel()  # picks the ports, so connect after it
         lean = Lean(km)
         # One request, queued in the DEALER until the kernel is there.
         msg_id = lean.send("kernel_info_request")
@@ -269,7 +297,9 @@ def start_once(name):
     finally:
         if lean:
             lean.close()
-        km.shutdown_kernel(now=True)
+        # A peer is asked to shut down (GoNB then removes its build
+        # directory); Juggler and ipykernel are killed, as always.
+        km.shutdown_kernel(now=name not in PEERS)
         km.cleanup_resources()
 
 
@@ -347,9 +377,15 @@ def median_cell(lean, name, what, code, runs, output_ok):
 
 
 def check(name, what, reply, output_ok):
-    if reply["content"]["status"] != "ok" or not output_ok:
-        print(f"warning: {name} {what}: status {reply['content']['status']}, "
-              f"output {'as expected' if output_ok else 'wrong'}", file=sys.stderr)
+    """Warn unless the reply is ok and output_ok; returns whether both are."""
+    c = reply["content"]
+    if c["status"] == "ok" and output_ok:
+        return True
+    evalue = " ".join(str(c.get("evalue")).split())[:300]
+    err = f" ({c.get('ename')}: {evalue})" if c["status"] == "error" else ""
+    print(f"warning: {name} {what}: status {c['status']}{err}, "
+          f"output {'as expected' if output_ok else 'wrong'}", file=sys.stderr)
+    return False
 
 
 # Juggler alone: rebuild, restore, interrupt, %%trace. Each measure_* runs
@@ -387,43 +423,63 @@ CRASH_CELL = ("var m = map[int]int{}; "
 
 
 class juggler_kernel:
-    """with juggler_kernel() as lean: a fresh, ready Juggler kernel.
+    """with juggler_kernel() as lean: a fresh, ready Juggler kernel (or,
+    with name, a peer's: see PEERS).
 
     Its stderr (a line per worker started, and any complaint) goes to a
     temporary file rather than between the tables; when the block fails,
     the end of it is printed. env adds environment variables."""
 
-    def __init__(self, env=None):
-        self.env = env
+    def __init__(self, env=None, name=kernelenv.KERNEL_NAME, timeout=60):
+        self.env, self.name, self.timeout = env, name, timeout
 
     def __enter__(self):
         self.log = tempfile.TemporaryFile("w+")
-        self.km = KernelManager(kernel_name=kernelenv.KERNEL_NAME)
-        if self.env:
+        self.km = kernel_manager(self.name)
+        if self.name in PEERS:  # gophernotes logs to stdout
+            self.km.start_kernel(stdout=self.log, stderr=self.log,
+                                 env={**peer_env(self.name), **(self.env or {})})
+        elif self.env:
             self.km.start_kernel(stderr=self.log, env={**os.environ, **self.env})
         else:
             self.km.start_kernel(stderr=self.log)
         self.lean = Lean(self.km)
-        self.lean.ready()
+        try:
+            d = kernelenv.Deadline(self.timeout)
+            while True:  # in steps, so that a kernel that died is not waited for
+                try:
+                    self.lean.ready(min(2.0, max(0.1, d.remaining())))
+                    break
+                except TimeoutError:
+                    if not self.km.is_alive():
+                        raise RuntimeError(f"{self.name} exited at start") from None
+                    if d.expired():
+                        raise
+        except BaseException as e:
+            self.__exit__(type(e))
+            raise
         return self.lean
 
     def __exit__(self, exc_type, *exc):
         self.lean.close()
-        self.km.shutdown_kernel(now=True)
+        self.km.shutdown_kernel(now=self.name not in PEERS)
         self.km.cleanup_resources()
         if exc_type is not None:
             self.log.seek(0)
-            tail = self.log.read().splitlines()[-10:]
+            lines = self.log.read().splitlines()
+            # A Go crash's cause is at the top of its stack dump.
+            tail = [ln for ln in lines[:-10] if ln.startswith(("panic:", "fatal error:"))][:1]
+            tail += lines[-10:]
             if tail:
                 print("kernel stderr, last lines:\n  " + "\n  ".join(tail), file=sys.stderr)
         self.log.close()
 
 
-def run_ok(lean, what, code, want=None, timeout=60):
+def run_ok(lean, what, code, want=None, timeout=60, name="juggler"):
     """Run code, warn unless it succeeds (with result want, if given);
     returns (seconds, outputs)."""
     t, reply, outputs = lean.execute(code, timeout=timeout)
-    check("juggler", what, reply, want is None or plain_result(outputs) == want)
+    check(name, what, reply, want is None or plain_result(outputs) == want)
     return t, outputs
 
 
@@ -781,6 +837,211 @@ def measure_modules():
     return res
 
 
+# The peers: other Go kernels, measured when the user has installed their
+# kernelspecs (bench.py never installs them). find_peers() looks them up in
+# the user's own Jupyter paths before kernelenv.setup() replaces those.
+PEER_NAMES = ("gophernotes", "gonb")
+PEERS = {}          # name -> kernelspec name, for the peers found
+PEER_KSM = None     # a KernelSpecManager over the user's kernel directories
+PEER_DIRS = []      # the directories it searched, for the "not installed" note
+GOBIN = None        # where go install puts binaries, once known
+
+
+def find_peers():
+    """Fill PEERS from the user's kernelspecs: one named gophernotes or gonb,
+    else one whose command is a gophernotes or gonb binary (gophernotes'
+    own kernel.json is sometimes installed under another name)."""
+    global PEER_KSM, PEER_DIRS
+    from jupyter_client.kernelspec import KernelSpecManager
+    ksm = KernelSpecManager()
+    PEER_DIRS = list(ksm.kernel_dirs)
+    # Pinned, so that the later JUPYTER_PATH of setup() does not matter.
+    PEER_KSM = KernelSpecManager(kernel_dirs=PEER_DIRS)
+    specs = {}
+    for name in PEER_KSM.find_kernel_specs():
+        try:
+            specs[name] = PEER_KSM.get_kernel_spec(name)
+        except Exception as e:  # a broken kernel.json: say so, go on
+            print(f"warning: kernelspec {name}: {type(e).__name__}: {e}", file=sys.stderr)
+    for peer in PEER_NAMES:
+        if peer in specs:
+            PEERS[peer] = peer
+            continue
+        for name, spec in sorted(specs.items()):
+            if spec.argv and os.path.basename(spec.argv[0]) == peer:
+                PEERS[peer] = name
+                break
+
+
+def kernel_manager(name):
+    """A KernelManager for kernel name: a peer's from the user's
+    kernelspecs, Juggler's and ipykernel's from the bench's own."""
+    if name in PEERS:
+        return KernelManager(kernel_name=PEERS[name], kernel_spec_manager=PEER_KSM)
+    return KernelManager(kernel_name=name)
+
+
+def peer_env(name):
+    """The environment a peer runs in: the bench's, with GOPATH/bin on PATH
+    (GoNB runs goimports from there), and for gophernotes
+    GODEBUG=gotypesalias=0 (on Go 1.23+ its gomacro crashes at start
+    otherwise)."""
+    global GOBIN
+    if GOBIN is None:
+        GOBIN = go_env("GOBIN") or os.path.join(go_env("GOPATH").split(os.pathsep)[0], "bin")
+    env = dict(os.environ)
+    env["PATH"] = GOBIN + os.pathsep + env.get("PATH", "")
+    if name == "gophernotes":
+        env["GODEBUG"] = ",".join(filter(None, ["gotypesalias=0", env.get("GODEBUG")]))
+    return env
+
+
+ERRGROUP_USE = "var g errgroup.Group\ng.Go(func() error { return nil })\nfmt.Println(g.Wait())"
+
+# The same cells in each kernel's syntax. Juggler: statements and
+# declarations mix, fmt and sync need no import. gophernotes (gomacro):
+# statements at top level too, imports explicit. GoNB: top-level
+# declarations are kept from cell to cell, statements go in a main (`%%`
+# wraps the rest of the cell in one); goimports adds the imports; every
+# cell is compiled and run as a program, so its times include a build.
+# Each: setup cells, then name -> (code, check of the outputs).
+PEER_CELLS = {
+    "juggler": {
+        "setup": [FIB],
+        "trivial": ("1", lambda out: plain_result(out) == "1"),
+        "fib27": ("fib(27)", lambda out: plain_result(out) == "196418"),
+        "fib32": ("fib(32)", lambda out: plain_result(out) == FIB32),
+        "tenk": (TENK_CELL, None),
+        "import": ('import "golang.org/x/sync/errgroup"\n' + ERRGROUP_USE,
+                   lambda out: text_of(out) == "<nil>\n"),
+    },
+    "gophernotes": {
+        "setup": ['import (\n\t"fmt"\n\t"sync"\n)', FIB],
+        "trivial": ("1", lambda out: plain_result(out) == "1"),
+        "fib27": ("fib(27)", lambda out: plain_result(out) == "196418"),
+        "fib32": ("fib(32)", lambda out: plain_result(out) == FIB32),
+        "tenk": (TENK_CELL, None),
+        "import": ('import (\n\t"fmt"\n\t"golang.org/x/sync/errgroup"\n)\n' + ERRGROUP_USE,
+                   lambda out: "<nil>\n" in text_of(out)),
+    },
+    "gonb": {
+        "setup": [FIB],
+        "trivial": ("%%\nfmt.Println(1)", lambda out: text_of(out) == "1\n"),
+        "fib27": ("%%\nfmt.Println(fib(27))", lambda out: text_of(out) == "196418\n"),
+        "fib32": ("%%\nfmt.Println(fib(32))", lambda out: text_of(out) == FIB32 + "\n"),
+        "tenk": ("%%\n" + TENK_CELL, None),
+        "import": ('import "golang.org/x/sync/errgroup"\n\n%%\n' + ERRGROUP_USE,
+                   lambda out: text_of(out) == "<nil>\n"),
+    },
+}
+PEER_TRIVIAL = 10   # GoNB builds a program per cell: ~0.3 s each
+PEER_FIB = 3
+
+
+def measure_peer(name):
+    """The comparable figures of one kernel (Juggler or a peer), each a
+    median in seconds, or the string "error" where a cell failed (the
+    warning says why)."""
+    cells = PEER_CELLS[name]
+    stamp = time.time_ns()
+    res = {}
+
+    def timed(lean, key, runs, what, timeout=120):
+        code, ok = cells[key]
+        times, good = [], True
+        for i in range(runs):
+            # A comment makes each run a new cell: the same program again
+            # would be a go build cache hit for GoNB (0.07 s, not 0.14 s).
+            t, reply, outputs = lean.execute(f"{code}\n// {stamp} {i}", timeout=timeout)
+            good = check(name, what, reply, ok is None or ok(outputs)) and good
+            times.append(t)
+        res[key] = median_of(times) if good else "error"
+
+    with juggler_kernel(name=name, timeout=120) as lean:
+        for code in cells["setup"]:
+            _, reply, _ = lean.execute(code, timeout=300)
+            check(name, "setup", reply, True)
+        lean.execute(cells["trivial"][0], timeout=120)  # warm-up
+        timed(lean, "trivial", PEER_TRIVIAL, "trivial cell")
+        # Before fib: in Juggler, 10k goroutines after an interpreted
+        # fib(32) take about twice as long (90 ms, not 45).
+        lean.execute(cells["tenk"][0], timeout=120)  # warm-up
+        timed(lean, "tenk", HEAVY, "10k goroutines")
+        timed(lean, "fib27", PEER_FIB, "fib(27)")
+        timed(lean, "fib32", PEER_FIB, "fib(32)", timeout=600)
+    # After a first session, whose kernel's stderr is shown if it fails.
+    res["start"] = median_of([start_once(name) for _ in range(STARTS)])
+    # The import in fresh kernels: first with an empty module cache (and
+    # Juggler's plugin cache, in XDG_CACHE_HOME), then twice warm.
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as xdg:
+        try:
+            with juggler_kernel(name=name, timeout=120,
+                                env={"GOMODCACHE": cache, "XDG_CACHE_HOME": xdg}) as lean:
+                timed(lean, "import", 1, "import errgroup, empty caches", timeout=600)
+                res["import_first"] = res.pop("import")
+        finally:
+            subprocess.run(["go", "clean", "-modcache"], capture_output=True,
+                           env={**os.environ, "GOMODCACHE": cache})
+    for _ in range(2):  # the first may fill the user's caches
+        with juggler_kernel(name=name, timeout=120) as lean:
+            timed(lean, "import", 1, "import errgroup, warm", timeout=600)
+            res["import_warm"] = res.pop("import")
+    return res
+
+
+def measure_peers():
+    """measure_peer for Juggler and each installed peer; a kernel that
+    fails is reported and left out."""
+    res = {}
+    for name in ("juggler",) + PEER_NAMES:
+        if name != "juggler" and name not in PEERS:
+            continue
+        print(f"measuring {name} (peer comparison) ...", flush=True)
+        try:
+            res[name] = measure_peer(name)
+        except Exception as e:
+            print(f"warning: {name}: {type(e).__name__}: {e}", file=sys.stderr)
+            res[name] = {"failed": True}
+    return res
+
+
+def peers_table(res):
+    def cell(name, key):
+        if name != "juggler" and name not in PEERS:
+            return "not installed"
+        r = res.get(name, {})
+        v = r.get(key, "error" if r.get("failed") else None)
+        return v if isinstance(v, str) else fmt_time(v)
+
+    rows = [
+        (f"start, to kernel_info reply (median of {STARTS})", "start"),
+        (f"trivial cell (median of {PEER_TRIVIAL})", "trivial"),
+        (f"fib(27) cell (median of {PEER_FIB})", "fib27"),
+        (f"fib(32) cell (median of {PEER_FIB})", "fib32"),
+        (f"10,000 goroutines + WaitGroup (median of {HEAVY})", "tenk"),
+        ("import errgroup, empty module cache", "import_first"),
+        ("import errgroup, warm", "import_warm"),
+    ]
+    table = [("Go kernels, same cells", "juggler") + PEER_NAMES]
+    for label, key in rows:
+        table.append((label,) + tuple(cell(n, key) for n in ("juggler",) + PEER_NAMES))
+    return table
+
+
+def print_peers(res):
+    print_table(peers_table(res))
+    for name in PEER_NAMES:
+        if name in PEERS:
+            spec = PEER_KSM.get_kernel_spec(PEERS[name])
+            print(f"{name}: kernelspec {PEERS[name]!r}, {spec.argv[0]}")
+    if len(PEERS) < len(PEER_NAMES):
+        print("not installed: no kernelspec named " +
+              " or ".join(n for n in PEER_NAMES if n not in PEERS) +
+              " in " + ", ".join(PEER_DIRS))
+    if "gonb" in PEERS:
+        print("gonb compiles and runs each cell as a program: its times include the build")
+
+
 def measure_juggler():
     """The juggler-only figures; a part that fails is left out, with a
     warning, so that the rest is still measured."""
@@ -803,6 +1064,8 @@ def main():
     global SESSION_RECV
     SESSION_RECV = "--session-recv" in sys.argv[1:]
     # --soak: only the long-session table (a few minutes less).
+    # --peers: only the table of Go kernels (Juggler, gophernotes, GoNB).
+    find_peers()  # before setup() points JUPYTER_PATH at the bench's own
     prefix = kernelenv.setup()
     kernelenv.install_ipykernel(prefix)
     from jupyter_client.kernelspec import KernelSpecManager
@@ -811,6 +1074,10 @@ def main():
           f"{os.cpu_count()} CPUs; replies decoded by "
           f"{'Session.recv' if SESSION_RECV else 'the lean client (dates left as strings)'}",
           flush=True)
+
+    if "--peers" in sys.argv[1:]:
+        print_peers(measure_peers())
+        return 0
 
     if "--soak" in sys.argv[1:]:
         print("measuring juggler: a long session, start with history ...", flush=True)
@@ -856,6 +1123,7 @@ def main():
     print_table(table)
     print(f"\nprocesses: juggler {j['procs']}, ipykernel {p['procs']}")
     print_table(juggler_table(results["juggler_only"]))
+    print_peers(measure_peers())
     print("measuring juggler: a long session, start with history ...", flush=True)
     print_table(long_session_table(measure_long_session()))
     return 0
