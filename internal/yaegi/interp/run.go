@@ -1538,6 +1538,17 @@ func call(n *node) {
 			}
 		}
 
+		// juggler: results start at their zero value. Their slots are the
+		// caller's own (no copy on return), which still hold what an
+		// earlier call put there: a named result appended to in a loop's
+		// calls grew from call to call. Zeroed after the arguments are
+		// copied, since a result slot may be an argument's (x = f(x)).
+		for i, v := range rvalues {
+			if v != nil {
+				nf.data[i].SetZero()
+			}
+		}
+
 		// Execute function body
 		if goroutine {
 			go runCfg(def.child[3].start, nf, def, n)
