@@ -165,6 +165,41 @@ func main() {
 	fmt.Println("not reached")
 }
 `,
+	"loop variable redeclared in the body": `package main
+
+import (
+	"fmt"
+	"sync"
+)
+
+func main() {
+	for i := 0; i < 3; i++ {
+		fmt.Print(i, " ")
+		i := i * 10
+		fmt.Print(i, " ")
+	}
+	for _, s := range []string{"a", "b"} {
+		s := s + s
+		fmt.Print(s, " ")
+	}
+	fmt.Println()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	sum := 0
+	for i := 0; i < 4; i++ {
+		i := i + 1
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			sum += i
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	fmt.Println(sum)
+}
+`,
 	"goroutines": `package main
 
 import (
