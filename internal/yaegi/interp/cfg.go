@@ -2793,7 +2793,12 @@ func wireChild(n *node, exclude ...nkind) {
 	// Set start node, in subtree (propagated to ancestors by post-order processing)
 	for _, c := range child {
 		switch c.kind {
-		case arrayType, chanType, chanTypeRecv, chanTypeSend, funcDecl, importDecl, mapType, basicLit, identExpr, typeDecl:
+		// juggler: and structType: a composite literal of a generic type
+		// has the instance's struct type as its type child, one node
+		// shared by every literal of that instance. Entered, its next
+		// was the last such literal's: the statements between two
+		// Pair[string, int]{...} in a function were skipped.
+		case arrayType, chanType, chanTypeRecv, chanTypeSend, funcDecl, importDecl, mapType, basicLit, identExpr, typeDecl, structType:
 			continue
 		default:
 			n.start = c.start
