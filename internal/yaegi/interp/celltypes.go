@@ -310,3 +310,42 @@ func hasMethodsOf(t, it *itype) bool {
 	}
 	return true
 }
+
+// asHostInterface returns v, a value of a cell's struct type (ct, or the
+// type registered for v's reflect type when ct is nil) held in an
+// interface, as the host interface rtyp (in yaegi's wrapper), if the cell
+// type has rtyp's methods. Such a value is a plain reflect value whose
+// type has none of the cell's methods, so `case fmt.Stringer` and
+// x.(error) missed it.
+func asHostInterface(in *Interpreter, f *frame, v reflect.Value, ct *itype, rtyp reflect.Type) (reflect.Value, bool) {
+	for v.IsValid() && (v.Kind() == reflect.Interface || v.Type() == valueInterfaceType) {
+		if v.Kind() == reflect.Interface {
+			if v.IsNil() {
+				return reflect.Value{}, false
+			}
+			v = v.Elem()
+			continue
+		}
+		vi := v.Interface().(valueInterface)
+		if vi.node != nil && vi.node.typ != nil && vi.node.typ.cat != interfaceT {
+			ct = vi.node.typ
+		}
+		v = vi.value
+	}
+	if !v.IsValid() || rtyp == nil || rtyp.Kind() != reflect.Interface || rtyp.NumMethod() == 0 {
+		return reflect.Value{}, false
+	}
+	if ct == nil {
+		ct = typeOfValue(v.Type(), nil)
+	}
+	if ct == nil || ct.cat == valueT || ct.cat == errorT || ct.cat == interfaceT {
+		return reflect.Value{}, false
+	}
+	for i := 0; i < rtyp.NumMethod(); i++ {
+		if m, _ := ct.lookupMethod(rtyp.Method(i).Name); m == nil {
+			return reflect.Value{}, false
+		}
+	}
+	nd := &node{kind: basicLit, typ: ct, rval: v, findex: notInFrame, interp: in}
+	return genInterfaceWrapper(nd, rtyp)(f), true
+}

@@ -430,6 +430,22 @@ func typeAssert(n *node, withResult, withOk bool) {
 			var leftType reflect.Type
 			v := value(f)
 			val, ok := v.Interface().(valueInterface)
+			if !ok && (v.Kind() != reflect.Interface || !v.IsNil()) {
+				// juggler: a value of a cell's struct type held in an
+				// empty interface is a plain reflect value, whose type
+				// has none of the cell's methods: x.(fmt.Stringer) on
+				// an any was false. The cell type says what it has.
+				// (any(T{}) gives the value itself, not an interface.)
+				e := v
+				if e.Kind() == reflect.Interface {
+					e = e.Elem()
+				}
+				if e.Type() != valueInterfaceType {
+					if ct := typeOfValue(e.Type(), nil); ct != nil {
+						val, ok = valueInterface{&node{kind: basicLit, typ: ct, rval: e, findex: notInFrame, interp: n.interp}, e}, true
+					}
+				}
+			}
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
@@ -465,12 +481,14 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if ok {
 				v = val.value
 				leftType = val.node.typ.rtype
-			} else {
+			} else if v.Kind() == reflect.Interface { // juggler: any(T{}) is not an interface value
 				v = v.Elem()
 				if v.IsValid() { // juggler: a nil interface has no type to take
 					leftType = v.Type()
 				}
 				ok = true
+			} else if v.IsValid() {
+				leftType = v.Type()
 			}
 			ok = v.IsValid()
 			if !ok {
@@ -1140,6 +1158,12 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 			return fr.data[:numRet]
 		})
 	}
+}
+
+// juggler: isHostIface reports whether t is an interface type of the
+// host's (fmt.Stringer, error).
+func isHostIface(t *itype) bool {
+	return (t.cat == valueT || t.cat == errorT) && t.TypeOf() != nil && t.TypeOf().Kind() == reflect.Interface
 }
 
 // juggler: isMethodExpr reports whether n, whose value is the method def,
@@ -3349,6 +3373,12 @@ func _case(n *node) {
 							if vi, ok := boxHostValue(reflect.ValueOf(ival)); ok && isInterfaceSrc(typ) && hasMethodsOf(vi.node.typ, typ) {
 								return tnext
 							}
+							// juggler: a cell's struct value and a host interface (case fmt.Stringer).
+							if isHostIface(typ) {
+								if _, ok := asHostInterface(n.interp, f, reflect.ValueOf(ival), nil, typ.TypeOf()); ok {
+									return tnext
+								}
+							}
 						}
 						return fnext
 					}
@@ -3356,6 +3386,12 @@ func _case(n *node) {
 						for _, typ := range types {
 							if v.typ.id() == typ.id() {
 								return tnext
+							}
+							// juggler: see asHostInterface.
+							if isHostIface(typ) {
+								if _, ok := asHostInterface(n.interp, f, val.value, v.typ, typ.TypeOf()); ok {
+									return tnext
+								}
 							}
 						}
 					}
@@ -3413,6 +3449,13 @@ func _case(n *node) {
 						destValue(f).Set(reflect.ValueOf(vi))
 						return tnext
 					}
+					// juggler: a cell's struct value and a host interface (case fmt.Stringer).
+					if isHostIface(typ) {
+						if w, ok := asHostInterface(n.interp, f, v, nil, rtyp); ok {
+							destValue(f).Set(w)
+							return tnext
+						}
+					}
 					return fnext
 				}
 				if vi, ok := v.Interface().(valueInterface); ok {
@@ -3421,12 +3464,26 @@ func _case(n *node) {
 							destValue(f).Set(vi.value)
 							return tnext
 						}
+						// juggler: see asHostInterface.
+						if isHostIface(typ) {
+							if w, ok := asHostInterface(n.interp, f, vi.value, vi.node.typ, typ.TypeOf()); ok {
+								destValue(f).Set(w)
+								return tnext
+							}
+						}
 					}
 					return fnext
 				}
 				if v.Type() == typ.TypeOf() {
 					destValue(f).Set(v)
 					return tnext
+				}
+				// juggler: see asHostInterface.
+				if isHostIface(typ) {
+					if w, ok := asHostInterface(n.interp, f, v, nil, typ.TypeOf()); ok {
+						destValue(f).Set(w)
+						return tnext
+					}
 				}
 				return fnext
 			}
