@@ -945,6 +945,23 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			if err != nil {
 				break
 			}
+			// juggler: a shift of an untyped constant that the other
+			// operand gave a type (convertUntyped) gets a frame slot of
+			// that type: its slot was made for an int.
+			for _, c := range []*node{c0, c1} {
+				var parens []*node
+				for c.kind == parenExpr && len(c.child) == 1 {
+					parens = append(parens, c)
+					c = c.child[0]
+				}
+				if (c.action == aShl || c.action == aShr) && !c.rval.IsValid() && c.findex >= 0 && c.findex < len(sc.types) &&
+					c.typ != nil && c.typ.frameType() != sc.types[c.findex] {
+					c.findex = sc.add(c.typ)
+					for _, p := range parens {
+						p.findex = c.findex
+					}
+				}
+			}
 
 			switch n.action {
 			case aRem:
