@@ -1673,6 +1673,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 		case funcDecl:
 			n.start = n.child[3].start
 			n.types, n.scope = sc.types, sc
+			n.zeroRes = resultsNeedZero(n)
 			sc = sc.pop()
 			funcName := n.child[1].ident
 			if sym := sc.sym[funcName]; !isMethod(n) && sym != nil && !isGeneric(sym.typ) {
@@ -1684,6 +1685,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		case funcLit:
 			n.types, n.scope = sc.types, sc
+			n.zeroRes = resultsNeedZero(n)
 			sc = sc.pop()
 			err = genRun(n)
 
@@ -3565,4 +3567,36 @@ func explicitResults(sc *scope, call *node) []*itype {
 		types = append(types, s)
 	}
 	return types
+}
+
+// juggler: resultsNeedZero reports whether a call of fn must zero its
+// results before running it: they are the caller's slots, which hold what
+// an earlier call left, and fn can read them before a return sets them
+// when they are named, or return without setting them when a deferred
+// call recovers a panic. Other funcs set every result on return, and
+// zeroing them costs a third of a small call.
+func resultsNeedZero(fn *node) bool {
+	if len(fn.child) < 4 {
+		return true
+	}
+	if ft := fn.child[2]; len(ft.child) > 1 {
+		for _, field := range ft.child[1].child {
+			if len(field.child) > 1 {
+				return true
+			}
+		}
+	}
+	var hasDefer func(n *node) bool
+	hasDefer = func(n *node) bool {
+		if n.kind == deferStmt {
+			return true
+		}
+		for _, c := range n.child {
+			if c.kind != funcLit && hasDefer(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return hasDefer(fn.child[3])
 }

@@ -1583,9 +1583,12 @@ func call(n *node) {
 		// earlier call put there: a named result appended to in a loop's
 		// calls grew from call to call. Zeroed after the arguments are
 		// copied, since a result slot may be an argument's (x = f(x)).
-		for i, v := range rvalues {
-			if v != nil {
-				nf.data[i].SetZero()
+		// Only for funcs that can read or leave them (resultsNeedZero).
+		if def.zeroRes {
+			for i, v := range rvalues {
+				if v != nil {
+					nf.data[i].SetZero()
+				}
 			}
 		}
 
