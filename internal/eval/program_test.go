@@ -200,6 +200,28 @@ func main() {
 	fmt.Println(sum)
 }
 `,
+	"generic sorts of the standard library": `package main
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+type pair struct {
+	k string
+	v int
+}
+
+func main() {
+	ages := map[string]int{"alice": 31, "bob": 25, "carol": 40}
+	fmt.Println(slices.Sorted(maps.Keys(ages)))
+	ps := []pair{{"x", 3}, {"y", 1}, {"z", 2}}
+	slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(a.v, b.v) })
+	fmt.Println(ps, slices.Max([]float64{1, 5, 2}))
+}
+`,
 	"goroutines": `package main
 
 import (

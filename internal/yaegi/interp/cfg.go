@@ -3586,13 +3586,18 @@ func resultsNeedZero(fn *node) bool {
 			}
 		}
 	}
+	// The walk keeps the nodes it saw: a generic instance's tree can
+	// share nodes, and cycles there made it recurse until the stack was
+	// exhausted.
+	seen := map[*node]bool{}
 	var hasDefer func(n *node) bool
 	hasDefer = func(n *node) bool {
 		if n.kind == deferStmt {
 			return true
 		}
+		seen[n] = true
 		for _, c := range n.child {
-			if c.kind != funcLit && hasDefer(c) {
+			if c.kind != funcLit && !seen[c] && hasDefer(c) {
 				return true
 			}
 		}
