@@ -238,12 +238,35 @@ func embedsPointer(t *itype, index []int) bool {
 // a value in one of yaegi's wrappers taken out: a wrapper holds funcs, so
 // comparing two (err == ErrCode, for an error type of the program's)
 // panicked "comparing uncomparable type interp._error".
+//
+// A value in a valueInterface box is compared by its type and value: two
+// boxes of equal values (var x, y any = R{1}, R{1}) were unequal, being
+// two boxes.
 func eqOperand(v reflect.Value) any {
 	i := v.Interface()
+	if vi, ok := i.(valueInterface); ok && vi.node != nil && vi.node.typ != nil && vi.value.IsValid() {
+		in := unbox(vi.value)
+		if !in.IsValid() || !in.CanInterface() || !in.Type().Comparable() {
+			return i
+		}
+		return boxedOperand{vi.node.typ.id(), in.Interface()}
+	}
 	if w := reflect.ValueOf(i); w.IsValid() && isWrapper(w.Type()) {
 		return w.Field(0).Interface()
 	}
+	if w := reflect.ValueOf(i); w.IsValid() && w.Kind() == reflect.Struct {
+		if t := typeOfValue(w.Type(), nil); t != nil {
+			return boxedOperand{t.id(), i}
+		}
+	}
 	return i
+}
+
+// boxedOperand is a value of a cell's type with its type, as eqOperand
+// compares it.
+type boxedOperand struct {
+	typ string
+	v   any
 }
 
 // hiddenFieldTag is the tag of an unexported field in the reflect type
