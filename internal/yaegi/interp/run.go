@@ -833,8 +833,17 @@ func assign(n *node) {
 			if n.child[i].ident == "_" {
 				continue
 			}
-			t[i] = reflect.New(types[i]).Elem()
-			t[i].Set(s(f))
+			// juggler: the temporary has the type of the value made for
+			// the destination: a *T given to an interface variable is
+			// boxed, and did not fit a temporary of type *T ("reflect.Set:
+			// value of type interp.valueInterface is not assignable").
+			v := s(f)
+			typ := types[i]
+			if v.IsValid() {
+				typ = v.Type()
+			}
+			t[i] = reflect.New(typ).Elem()
+			t[i].Set(v)
 		}
 		for i, d := range dvalue {
 			if n.child[i].ident == "_" {
