@@ -3270,11 +3270,6 @@ func matchSelectorMethod(sc *scope, n *node) (err error) {
 			n.typ = &itype{}
 			*n.typ = *m.typ
 			n.typ.arg = append([]*itype{n.child[0].typ}, m.typ.arg...)
-			// juggler: the copy's string and reflect type were the
-			// method's, without the receiver: passing T.M where a
-			// func(T, ...) is expected was refused.
-			n.typ.str = funcOf(n.typ.arg, n.typ.ret).str
-			n.typ.rtype = nil
 		} else {
 			// Handle method with receiver.
 			n.gen = getMethod

@@ -1110,14 +1110,6 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 		rcvr = genValueRecv(n)
 	}
 	funcType := n.typ.TypeOf()
-	// juggler: a method expression (T.M, (*T).M) as a value takes the
-	// receiver as its first argument. Upstream made the function of the
-	// method's own type, which could not be stored (g := T.M failed with
-	// "reflect.Set: value of type func(...) is not assignable").
-	argTypes := def.typ.arg
-	if isMethodExpr(n, def) {
-		argTypes = n.typ.arg
-	}
 
 	return func(f *frame) reflect.Value {
 		// juggler: a method value's receiver is evaluated where the
@@ -1150,7 +1142,7 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 					// In case of unused arg, there may be not even a frame entry allocated, just skip.
 					break
 				}
-				typ := argTypes[i]
+				typ := def.typ.arg[i]
 				switch {
 				case isEmptyInterface(typ) || typ.TypeOf() == valueInterfaceType:
 					d[i].Set(arg)
@@ -1173,14 +1165,6 @@ func genFunctionWrapper(n *node) func(*frame) reflect.Value {
 // host's (fmt.Stringer, error).
 func isHostIface(t *itype) bool {
 	return (t.cat == valueT || t.cat == errorT) && t.TypeOf() != nil && t.TypeOf().Kind() == reflect.Interface
-}
-
-// juggler: isMethodExpr reports whether n, whose value is the method def,
-// is a method expression (T.M): its type has the receiver as first
-// argument.
-func isMethodExpr(n, def *node) bool {
-	return n.recv == nil && n.kind == selectorExpr && def.kind == funcDecl &&
-		len(def.child[0].child) > 0 && n.typ != nil && len(n.typ.arg) == len(def.typ.arg)+1
 }
 
 func genInterfaceWrapper(n *node, typ reflect.Type) func(*frame) reflect.Value {
