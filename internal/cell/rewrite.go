@@ -474,20 +474,28 @@ func (r *rewriter) copies(body *ast.BlockStmt, vars map[string]bool) []edit {
 	// The pre-Go 1.22 idiom `i := i` at the top of the body is the copy
 	// already: its right side becomes the renamed variable (a second copy
 	// would be a redeclaration in yaegi, where header and body share a
-	// scope).
+	// scope). So is any redeclaration at the top of the body (`i := i *
+	// 10`): what the body reads of the variable until then, the
+	// redeclaration's right side included, is the renamed one.
 	var out []edit
 	own := map[string]bool{}
-	for _, st := range body.List {
+	for idx, st := range body.List {
 		a, ok := st.(*ast.AssignStmt)
-		if !ok || a.Tok != token.DEFINE || len(a.Lhs) != len(a.Rhs) {
+		if !ok || a.Tok != token.DEFINE {
 			continue
 		}
-		for i, e := range a.Lhs {
-			l, lok := e.(*ast.Ident)
-			rid, rok := a.Rhs[i].(*ast.Ident)
-			if lok && rok && l.Name == rid.Name && vars[l.Name] {
-				out = append(out, edit{r.off(rid.Pos()), r.off(rid.End()), "__lv_" + rid.Name})
-				own[l.Name] = true
+		for _, e := range a.Lhs {
+			l, ok := e.(*ast.Ident)
+			if !ok || !vars[l.Name] || own[l.Name] {
+				continue
+			}
+			own[l.Name] = true
+			one := map[string]bool{l.Name: true}
+			for _, before := range body.List[:idx] {
+				out = append(out, r.renames(before, one)...)
+			}
+			for _, rhs := range a.Rhs {
+				out = append(out, r.renames(rhs, one)...)
 			}
 		}
 	}

@@ -165,6 +165,63 @@ func main() {
 	fmt.Println("not reached")
 }
 `,
+	"loop variable redeclared in the body": `package main
+
+import (
+	"fmt"
+	"sync"
+)
+
+func main() {
+	for i := 0; i < 3; i++ {
+		fmt.Print(i, " ")
+		i := i * 10
+		fmt.Print(i, " ")
+	}
+	for _, s := range []string{"a", "b"} {
+		s := s + s
+		fmt.Print(s, " ")
+	}
+	fmt.Println()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	sum := 0
+	for i := 0; i < 4; i++ {
+		i := i + 1
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			sum += i
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	fmt.Println(sum)
+}
+`,
+	"generic sorts of the standard library": `package main
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+type pair struct {
+	k string
+	v int
+}
+
+func main() {
+	ages := map[string]int{"alice": 31, "bob": 25, "carol": 40}
+	fmt.Println(slices.Sorted(maps.Keys(ages)))
+	ps := []pair{{"x", 3}, {"y", 1}, {"z", 2}}
+	slices.SortFunc(ps, func(a, b pair) int { return cmp.Compare(a.v, b.v) })
+	fmt.Println(ps, slices.Max([]float64{1, 5, 2}))
+}
+`,
 	"goroutines": `package main
 
 import (

@@ -238,20 +238,40 @@ func embedsPointer(t *itype, index []int) bool {
 // a value in one of yaegi's wrappers taken out: a wrapper holds funcs, so
 // comparing two (err == ErrCode, for an error type of the program's)
 // panicked "comparing uncomparable type interp._error".
+//
+// A value in a valueInterface box is compared by its type and value: two
+// boxes of equal values (var x, y any = R{1}, R{1}) were unequal, being
+// two boxes.
 func eqOperand(v reflect.Value) any {
 	i := v.Interface()
 	if vi, ok := i.(valueInterface); ok {
 		// juggler: a program's interface value is what it holds (two
-		// that hold the same pointer are equal); a nil one is nil.
+		// that hold the same pointer are equal), with its type (two
+		// boxes of equal values of one type are equal); a nil one is nil.
 		if vi.node == nil || !vi.value.IsValid() {
 			return nil
+		}
+		if in := unbox(vi.value); vi.node.typ != nil && in.IsValid() && in.CanInterface() && in.Type().Comparable() {
+			return boxedOperand{vi.node.typ.id(), in.Interface()}
 		}
 		return eqOperand(vi.value)
 	}
 	if w := reflect.ValueOf(i); w.IsValid() && isWrapper(w.Type()) {
 		return w.Field(0).Interface()
 	}
+	if w := reflect.ValueOf(i); w.IsValid() && w.Kind() == reflect.Struct {
+		if t := typeOfValue(w.Type(), nil); t != nil {
+			return boxedOperand{t.id(), i}
+		}
+	}
 	return i
+}
+
+// boxedOperand is a value of a cell's type with its type, as eqOperand
+// compares it.
+type boxedOperand struct {
+	typ string
+	v   any
 }
 
 // hiddenFieldTag is the tag of an unexported field in the reflect type

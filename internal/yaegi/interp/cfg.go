@@ -916,6 +916,23 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 			if err != nil {
 				break
 			}
+			// juggler: a shift of an untyped constant that the other
+			// operand gave a type (convertUntyped) gets a frame slot of
+			// that type: its slot was made for an int.
+			for _, c := range []*node{c0, c1} {
+				var parens []*node
+				for c.kind == parenExpr && len(c.child) == 1 {
+					parens = append(parens, c)
+					c = c.child[0]
+				}
+				if (c.action == aShl || c.action == aShr) && !c.rval.IsValid() && c.findex >= 0 && c.findex < len(sc.types) &&
+					c.typ != nil && c.typ.frameType() != sc.types[c.findex] {
+					c.findex = sc.add(c.typ)
+					for _, p := range parens {
+						p.findex = c.findex
+					}
+				}
+			}
 
 			switch n.action {
 			case aRem:
@@ -1630,6 +1647,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 		case funcDecl:
 			n.start = n.child[3].start
 			n.types, n.scope = sc.types, sc
+			n.zeroRes = resultsNeedZero(n)
 			sc = sc.pop()
 			funcName := n.child[1].ident
 			if sym := sc.sym[funcName]; !isMethod(n) && sym != nil && !isGeneric(sym.typ) {
@@ -1641,6 +1659,7 @@ func (interp *Interpreter) cfg(root *node, sc *scope, importPath, pkgName string
 
 		case funcLit:
 			n.types, n.scope = sc.types, sc
+			n.zeroRes = resultsNeedZero(n)
 			sc = sc.pop()
 			err = genRun(n)
 
@@ -2787,7 +2806,12 @@ func wireChild(n *node, exclude ...nkind) {
 	// Set start node, in subtree (propagated to ancestors by post-order processing)
 	for _, c := range child {
 		switch c.kind {
-		case arrayType, chanType, chanTypeRecv, chanTypeSend, funcDecl, importDecl, mapType, basicLit, identExpr, typeDecl:
+		// juggler: and structType: a composite literal of a generic type
+		// has the instance's struct type as its type child, one node
+		// shared by every literal of that instance. Entered, its next
+		// was the last such literal's: the statements between two
+		// Pair[string, int]{...} in a function were skipped.
+		case arrayType, chanType, chanTypeRecv, chanTypeSend, funcDecl, importDecl, mapType, basicLit, identExpr, typeDecl, structType:
 			continue
 		default:
 			n.start = c.start
@@ -3537,4 +3561,41 @@ func explicitResults(sc *scope, call *node) []*itype {
 		types = append(types, s)
 	}
 	return types
+}
+
+// juggler: resultsNeedZero reports whether a call of fn must zero its
+// results before running it: they are the caller's slots, which hold what
+// an earlier call left, and fn can read them before a return sets them
+// when they are named, or return without setting them when a deferred
+// call recovers a panic. Other funcs set every result on return, and
+// zeroing them costs a third of a small call.
+func resultsNeedZero(fn *node) bool {
+	if len(fn.child) < 4 {
+		return true
+	}
+	if ft := fn.child[2]; len(ft.child) > 1 {
+		for _, field := range ft.child[1].child {
+			if len(field.child) > 1 {
+				return true
+			}
+		}
+	}
+	// The walk keeps the nodes it saw: a generic instance's tree can
+	// share nodes, and cycles there made it recurse until the stack was
+	// exhausted.
+	seen := map[*node]bool{}
+	var hasDefer func(n *node) bool
+	hasDefer = func(n *node) bool {
+		if n.kind == deferStmt {
+			return true
+		}
+		seen[n] = true
+		for _, c := range n.child {
+			if c.kind != funcLit && !seen[c] && hasDefer(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return hasDefer(fn.child[3])
 }

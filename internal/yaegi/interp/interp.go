@@ -56,6 +56,7 @@ type node struct {
 	redeclared bool           // set if node is a redeclared variable (CFG)
 	meta       interface{}    // meta stores meta information between gta runs, like errors
 	rangeFunc  bool           // juggler: set on the for node of a range over a function
+	zeroRes    bool           // juggler: set on a func whose results a call must zero (resultsNeedZero)
 }
 
 func (n *node) shouldBreak() bool {

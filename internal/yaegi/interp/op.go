@@ -874,7 +874,11 @@ func quoConst(n *node) {
 		// When the result of the operation is expected to be an int (because both
 		// operands are ints), we want to force the type of the whole expression to be an
 		// int (and not a float), which is achieved by using the QUO_ASSIGN operator.
-		if n.typ.untyped && isInt(n.typ.rtype) {
+		// juggler: the operands decide, not the result's type: in
+		// `var f float64 = 10 / 4` the result was given float64 before
+		// folding, and the division was done on reals (2.5, Go: 2).
+		if t0, t1 := n.child[0].typ, n.child[1].typ; n.typ.untyped && isInt(n.typ.rtype) ||
+			isIntType(t0) && isIntType(t1) {
 			operator = token.QUO_ASSIGN
 		} else {
 			operator = token.QUO

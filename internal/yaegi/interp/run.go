@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // bltn type defines functions which run at CFG execution.
@@ -422,6 +423,22 @@ func typeAssert(n *node, withResult, withOk bool) {
 			var leftType reflect.Type
 			v := value(f)
 			val, ok := v.Interface().(valueInterface)
+			if !ok && (v.Kind() != reflect.Interface || !v.IsNil()) {
+				// juggler: a value of a cell's struct type held in an
+				// empty interface is a plain reflect value, whose type
+				// has none of the cell's methods: x.(fmt.Stringer) on
+				// an any was false. The cell type says what it has.
+				// (any(T{}) gives the value itself, not an interface.)
+				e := v
+				if e.Kind() == reflect.Interface {
+					e = e.Elem()
+				}
+				if e.Type() != valueInterfaceType {
+					if ct := typeOfValue(e.Type(), nil); ct != nil {
+						val, ok = valueInterface{&node{kind: basicLit, typ: ct, rval: e, findex: notInFrame, interp: n.interp}, e}, true
+					}
+				}
+			}
 			if setStatus {
 				defer func() {
 					value1(f).SetBool(ok)
@@ -477,12 +494,14 @@ func typeAssert(n *node, withResult, withOk bool) {
 			if ok {
 				v = val.value
 				leftType = val.node.typ.rtype
-			} else {
+			} else if v.Kind() == reflect.Interface { // juggler: any(T{}) is not an interface value
 				v = v.Elem()
 				if v.IsValid() { // juggler: a nil interface has no type to take
 					leftType = v.Type()
 				}
 				ok = true
+			} else if v.IsValid() {
+				leftType = v.Type()
 			}
 			ok = v.IsValid()
 			if !ok {
@@ -848,8 +867,17 @@ func assign(n *node) {
 			if n.child[i].ident == "_" {
 				continue
 			}
-			t[i] = reflect.New(types[i]).Elem()
-			t[i].Set(s(f))
+			// juggler: the temporary has the type of the value made for
+			// the destination: a *T given to an interface variable is
+			// boxed, and did not fit a temporary of type *T ("reflect.Set:
+			// value of type interp.valueInterface is not assignable").
+			v := s(f)
+			typ := types[i]
+			if v.IsValid() {
+				typ = v.Type()
+			}
+			t[i] = reflect.New(typ).Elem()
+			t[i].Set(v)
 		}
 		for i, d := range dvalue {
 			if n.child[i].ident == "_" {
@@ -1584,6 +1612,20 @@ func call(n *node) {
 						continue
 					}
 					dest[i].Set(val)
+				}
+			}
+		}
+
+		// juggler: results start at their zero value. Their slots are the
+		// caller's own (no copy on return), which still hold what an
+		// earlier call put there: a named result appended to in a loop's
+		// calls grew from call to call. Zeroed after the arguments are
+		// copied, since a result slot may be an argument's (x = f(x)).
+		// Only for funcs that can read or leave them (resultsNeedZero).
+		if def.zeroRes {
+			for i, v := range rvalues {
+				if v != nil {
+					nf.data[i].SetZero()
 				}
 			}
 		}
@@ -3052,8 +3094,6 @@ func compositeLitKeyedNotype(n *node) { doCompositeLitKeyed(n, false) }
 
 func empty(n *node) {}
 
-var rat = reflect.ValueOf((*[]rune)(nil)).Type().Elem() // runes array type
-
 func _range(n *node) {
 	index0 := n.child[0].findex // array index location in frame
 	index2 := index0 - 1        // shallow array for range, always just behind index0
@@ -3065,47 +3105,29 @@ func _range(n *node) {
 	var an *node
 	if len(n.child) == 4 {
 		an = n.child[2]
-		index1 := n.child[1].findex // array value location in frame
-		if isString(an.typ.TypeOf()) {
-			// Special variant of "range" for string, where the index indicates the byte position
-			// of the rune in the string, rather than the index of the rune in array.
-			stringType := reflect.TypeOf("")
-			value = genValueAs(an, rat) // range on string iterates over runes
-			n.exec = func(f *frame) bltn {
-				a := f.data[index2]
-				v0 := f.data[index3]
-				v0.SetInt(v0.Int() + 1)
-				i := int(v0.Int())
-				if i >= a.Len() {
-					return fnext
-				}
-				// Compute byte position of the rune in string
-				pos := a.Slice(0, i).Convert(stringType).Len()
-				f.data[index0].SetInt(int64(pos))
-				f.data[index1].Set(a.Index(i))
-				return tnext
-			}
-		} else {
-			value = genValueRangeArray(an)
-			n.exec = func(f *frame) bltn {
-				a := f.data[index2]
-				v0 := f.data[index0]
-				v0.SetInt(v0.Int() + 1)
-				i := int(v0.Int())
-				if i >= a.Len() {
-					return fnext
-				}
-				f.data[index1].Set(a.Index(i))
-				return tnext
-			}
-		}
 	} else {
 		an = n.child[1]
-		if isString(an.typ.TypeOf()) {
-			value = genValueAs(an, rat) // range on string iterates over runes
-		} else {
-			value = genValueRangeArray(an)
+	}
+	if isString(an.typ.TypeOf()) {
+		rangeString(n, an, index0, index2, index3, fnext, tnext)
+		return
+	}
+	if len(n.child) == 4 {
+		index1 := n.child[1].findex // array value location in frame
+		value = genValueRangeArray(an)
+		n.exec = func(f *frame) bltn {
+			a := f.data[index2]
+			v0 := f.data[index0]
+			v0.SetInt(v0.Int() + 1)
+			i := int(v0.Int())
+			if i >= a.Len() {
+				return fnext
+			}
+			f.data[index1].Set(a.Index(i))
+			return tnext
 		}
+	} else {
+		value = genValueRangeArray(an)
 		n.exec = func(f *frame) bltn {
 			v0 := f.data[index0]
 			v0.SetInt(v0.Int() + 1)
@@ -3118,13 +3140,45 @@ func _range(n *node) {
 
 	// Init sequence
 	next := n.exec
-	index := index0
-	if isString(an.typ.TypeOf()) && len(n.child) == 4 {
-		index = index3
-	}
 	n.child[0].exec = func(f *frame) bltn {
 		f.data[index2] = value(f) // set array shallow copy for range
-		f.data[index].SetInt(-1)  // assing index value
+		f.data[index0].SetInt(-1) // assing index value
+		return next
+	}
+}
+
+// juggler: rangeString is range over a string, as Go does it: the string
+// is decoded in place, rune by rune, the key is the byte offset of each
+// rune, and an invalid byte is one U+FFFD of width 1. Upstream converted
+// the string to []rune and re-encoded a prefix at each step: quadratic,
+// keys of a key-only range counted runes, and invalid bytes shifted the
+// keys by 2. The string sits in the shallow copy slot, the offset of the
+// next rune in the slot behind it.
+func rangeString(n, an *node, index0, index2, index3 int, fnext, tnext bltn) {
+	str := genValue(an)
+	index1 := -1
+	if len(n.child) == 4 {
+		index1 = n.child[1].findex
+	}
+	n.exec = func(f *frame) bltn {
+		s := f.data[index2].String()
+		next := f.data[index3]
+		pos := int(next.Int())
+		if pos >= len(s) {
+			return fnext
+		}
+		r, w := utf8.DecodeRuneInString(s[pos:])
+		next.SetInt(int64(pos + w))
+		f.data[index0].SetInt(int64(pos))
+		if index1 >= 0 {
+			f.data[index1].SetInt(int64(r))
+		}
+		return tnext
+	}
+	next := n.exec
+	n.child[0].exec = func(f *frame) bltn {
+		f.data[index2] = reflect.ValueOf(str(f).String())
+		f.data[index3].SetInt(0)
 		return next
 	}
 }
@@ -3459,6 +3513,10 @@ func _case(n *node) {
 				}
 				if v.Type() == typ.TypeOf() {
 					destValue(f).Set(v)
+					return tnext
+				}
+				if w, ok := caseHostInterface(n, v, typ, f); ok {
+					destValue(f).Set(w) // juggler: case error, case fmt.Stringer
 					return tnext
 				}
 				return fnext

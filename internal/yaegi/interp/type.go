@@ -2729,3 +2729,19 @@ func typedOf(t *itype) *itype {
 	nt.untyped = false
 	return &nt
 }
+
+// juggler: isIntType reports whether t is an integer type, typed or
+// untyped, through named types, without computing reflect types (the
+// constant folders of op.go use it, which TypeOf cannot be called from).
+func isIntType(t *itype) bool {
+	for t != nil && t.cat == linkedT {
+		t = t.val
+	}
+	switch {
+	case t == nil:
+		return false
+	case t.cat == valueT:
+		return t.rtype != nil && isInt(t.rtype)
+	}
+	return t.cat >= intT && t.cat <= int64T || t.cat >= uintT && t.cat <= uintptrT
+}

@@ -1066,6 +1066,27 @@ func (check typecheck) convertUntyped(n *node, typ *itype) error {
 
 	convErr := n.cfgErrorf("cannot convert %s to %s", n.typ.id(), typ.id())
 
+	// juggler: a shift of an untyped constant by a variable takes its type
+	// from the context, and so does the constant: 1<<j in word&(1<<j), word
+	// a uint64, is a uint64. The constant stayed an int, which the shift
+	// read as a uint64 ("call of reflect.Value.Uint on int Value").
+	if !n.rval.IsValid() && !typ.untyped && isInt(typ.TypeOf()) {
+		switch {
+		case (n.action == aShl || n.action == aShr) && len(n.child) == 2:
+			if err := check.convertUntyped(n.child[0], typ); err != nil {
+				return err
+			}
+			n.typ = typ
+			return nil
+		case n.kind == parenExpr && len(n.child) == 1:
+			if err := check.convertUntyped(n.child[0], typ); err != nil {
+				return err
+			}
+			n.typ = n.child[0].typ
+			return nil
+		}
+	}
+
 	ntyp, ttyp := n.typ.TypeOf(), typ.TypeOf()
 	if typ.untyped {
 		// Both n and target are untyped.

@@ -276,6 +276,15 @@ func genValueInterface(n *node) func(*frame) reflect.Value {
 			nod = vi.node
 		}
 
+		// juggler: an interface holds a copy of the value, as in Go: a
+		// variable's slot put in the box as is made later writes to the
+		// variable show through the interface (var a I = r; r.W = 100).
+		if v.CanAddr() {
+			c := reflect.New(v.Type()).Elem()
+			c.Set(v)
+			v = c
+		}
+
 		// empty interface, do not wrap.
 		if nod != nil && isEmptyInterface(nod.typ) {
 			return v
