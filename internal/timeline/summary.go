@@ -141,8 +141,16 @@ func aliveSentences(alive []*tracer.Goroutine) []string {
 	sites := make([]leaks.Site, len(alive))
 	for i, g := range alive {
 		sites[i] = leaks.Site{Where: "line " + strconv.Itoa(g.Line), What: waitsOn(g.Last())}
-		if g.Group == tracer.GroupEarlier {
+		switch {
+		case g.Compiled && g.Line == 0 && g.Group == tracer.GroupEarlier:
+			sites[i].Where = "cell " + strconv.FormatInt(g.Cell, 10)
+		case g.Compiled && g.Line == 0:
+			sites[i].Where = "the cell"
+		case g.Group == tracer.GroupEarlier:
 			sites[i].Where += " of cell " + strconv.FormatInt(g.Cell, 10)
+		}
+		if g.Compiled {
+			sites[i].Where += ", in compiled code (" + g.Fn + ")"
 		}
 	}
 	out := leaks.Sentences(sites, "still ")

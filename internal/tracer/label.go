@@ -27,6 +27,9 @@ type label struct {
 	cell int64
 	line int
 	fn   string
+	// compiled: started by compiled code running on a goroutine labelled
+	// cell/line (no go statement of the cell's own); fn is its start function.
+	compiled bool
 }
 
 // maxRemembered bounds the registry of labelled goroutines. Entries are

@@ -104,11 +104,16 @@ func (s Span) Duration() time.Duration { return time.Duration(s.End - s.Start) }
 
 // Goroutine is one visible goroutine and its lane of spans.
 type Goroutine struct {
-	ID    int64 // the runtime's goroutine ID, as in the trace
-	Cell  int64 // the cell whose go statement (or main flow) it runs
-	Line  int   // cell line of the go statement, counting the magic line; 0 for a cell flow
-	Fn    string
-	Group Group
+	ID   int64 // the runtime's goroutine ID, as in the trace
+	Cell int64 // the cell whose go statement (or main flow) it runs
+	Line int   // cell line of the go statement, counting the magic line; 0 for a cell flow
+	Fn   string
+	// Compiled marks a goroutine that compiled code (a %%native cell, a
+	// package in a plugin or in the kernel) started on behalf of the cell:
+	// Line is that of the goroutine that called it (0 for the cell's flow),
+	// and Fn the function the new goroutine runs.
+	Compiled bool
+	Group    Group
 	// Created is when it was created; goroutines that existed before the
 	// traced window have Created == Trace.Start and Existed set.
 	Created int64
@@ -122,6 +127,19 @@ type Goroutine struct {
 // flow, otherwise "line 5: worker" (and "cell 3 line 5: worker" for earlier
 // cells, whose line numbers refer to another cell).
 func (g *Goroutine) Label() string {
+	if g.Compiled {
+		by := "line " + strconv.Itoa(g.Line)
+		if g.Line == 0 {
+			by = "the cell"
+		}
+		if g.Group == GroupEarlier {
+			by = "cell " + strconv.FormatInt(g.Cell, 10)
+			if g.Line != 0 {
+				by += " line " + strconv.Itoa(g.Line)
+			}
+		}
+		return g.Fn + " (compiled, started by " + by + ")"
+	}
 	switch {
 	case g.Group == GroupCellFlow:
 		return "cell"

@@ -53,6 +53,7 @@ type gstate struct {
 	created int64 // -1: existed before the trace
 	ended   int64 // -1: still alive
 	parent  int64
+	startFn string // the function it was created to run, from its creation stack
 }
 
 // logEntry is one of our labels found in the trace, in trace order.
@@ -139,6 +140,10 @@ func (p *parser) goTransition(ev *xtrace.Event, st *xtrace.StateTransition, t in
 	switch {
 	case from == xtrace.GoNotExist:
 		g.created = t
+		for f := range st.Stack.Frames() {
+			g.startFn = f.Func
+			break
+		}
 		if parent := ev.Goroutine(); parent != xtrace.NoGoroutine {
 			g.parent = int64(parent)
 			p.edges = append(p.edges, Edge{Kind: Create, From: g.parent, To: g.id, At: t})
@@ -285,6 +290,7 @@ func (p *parser) finish(cell int64) *Trace {
 		}
 	}
 	p.labelChildren(labels)
+	p.labelCompiled(labels)
 	if start < 0 {
 		start = 0
 	}
@@ -304,7 +310,7 @@ func (p *parser) finish(cell int64) *Trace {
 		if g.ended >= 0 && g.ended < start || g.created > end {
 			continue // not alive in the window
 		}
-		vg := &Goroutine{ID: g.id, Cell: lb.cell, Line: lb.line, Fn: lb.fn, Created: g.created, Ended: g.ended, Parent: g.parent}
+		vg := &Goroutine{ID: g.id, Cell: lb.cell, Line: lb.line, Fn: lb.fn, Compiled: lb.compiled, Created: g.created, Ended: g.ended, Parent: g.parent}
 		switch {
 		case lb.flow && lb.cell == cell:
 			vg.Group = GroupCellFlow
@@ -449,6 +455,71 @@ func (p *parser) labelChildren(labels map[int64]label) {
 		}
 		pending[g.parent] = q[i+1:]
 	}
+}
+
+// labelCompiled names the goroutines that compiled code (a %%native cell's
+// functions, a package compiled into a plugin or the kernel, such as
+// errgroup's Go) starts on behalf of the cell: they have no go statement of
+// ours to label them, but the trace records their creator. A goroutine
+// created by a labelled goroutine, transitively, is the cell's too; it takes
+// its creator's cell and line, and is named after the function it was
+// created to run. Goroutines the runtime starts while a cell goroutine runs
+// (GC mark workers, the trace reader) stay unlabelled, and hidden.
+func (p *parser) labelCompiled(labels map[int64]label) {
+	created := make([]*gstate, 0, len(p.gs))
+	for _, g := range p.gs {
+		if g.created >= 0 && g.parent != 0 {
+			created = append(created, g)
+		}
+	}
+	// Creators before the goroutines they create, so that labels pass down.
+	slices.SortFunc(created, func(a, b *gstate) int { return cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.id, b.id)) })
+	for _, g := range created {
+		if _, own := labels[g.id]; own {
+			continue
+		}
+		parent, ok := labels[g.parent]
+		if !ok || runtimeFunc(g.startFn) {
+			continue
+		}
+		labels[g.id] = label{cell: parent.cell, line: parent.line, fn: startName(g.startFn), compiled: true}
+	}
+}
+
+// runtimeFunc reports whether fn, a goroutine's start function, belongs to
+// the Go runtime or the standard library's internals rather than to code
+// the cell called.
+func runtimeFunc(fn string) bool {
+	slash := strings.LastIndex(fn, "/") + 1
+	pkg := fn
+	if i := strings.IndexByte(fn[slash:], '.'); i >= 0 {
+		pkg = fn[:slash+i]
+	}
+	return fn == "" || pkg == "runtime" || strings.HasPrefix(pkg, "runtime/") || strings.HasPrefix(pkg, "internal/")
+}
+
+// startName is how a lane names a goroutine that compiled code started,
+// from its start function. Compiled code that runs a func value the cell
+// handed it (go f()) starts reflect's or the interpreter's trampoline, whose
+// name would say nothing; so does the interpreter running a go statement of
+// an imported package's source.
+func startName(fn string) string {
+	switch {
+	case strings.HasPrefix(fn, "reflect."):
+		return "func value"
+	case strings.Contains(fn, "/internal/yaegi/interp."):
+		return "go statement in an imported package"
+	}
+	return shortFunc(fn)
+}
+
+// shortFunc drops the import path from a function name:
+// "golang.org/x/sync/errgroup.(*Group).Go.func1" is "errgroup.(*Group).Go.func1".
+func shortFunc(fn string) string {
+	if i := strings.LastIndex(fn, "/"); i >= 0 {
+		return fn[i+1:]
+	}
+	return fn
 }
 
 func parseLabel(msg string) (label, bool) {

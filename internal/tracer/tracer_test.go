@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -207,17 +208,27 @@ func TestStillAliveAndGroups(t *testing.T) {
 	}()
 	<-ready
 
+	// A goroutine of the kernel's, outside the cell, starts goroutines
+	// during the trace: neither is labelled, nor shown.
+	kernel := make(chan func())
+	go func() {
+		for f := range kernel {
+			go f()
+		}
+	}()
+
 	leak := make(chan int)
 	hidden := make(chan bool)
 	tr, raw := traced(t, 2, func() {
 		var wg sync.WaitGroup
 		goLabelled(&wg, 2, "func literal", func() { leak <- 1 })
-		go func() { <-hidden }() // not labelled: the kernel's, say
+		kernel <- func() { <-hidden }
 		time.Sleep(5 * time.Millisecond)
 	})
 	<-leak
 	close(earlier)
 	close(hidden)
+	close(kernel)
 
 	alive := tr.StillAlive()
 	if len(alive) != 2 {
@@ -527,5 +538,70 @@ func TestCellFlowPiecesShareALane(t *testing.T) {
 				t.Errorf("P%d ran goroutine %d for %v, which has no lane", p.ID, s.G, time.Duration(s.End-s.Start))
 			}
 		}
+	}
+}
+
+// compiledWorkers stands for compiled code the cell calls (a %%native cell's
+// function, errgroup's Go): it starts goroutines with no label of ours.
+//
+//go:noinline
+func compiledWorkers(n int, done chan<- int) {
+	for i := range n {
+		go func() {
+			spin(2 * time.Millisecond)
+			go func() { done <- i }() // started by an unlabelled goroutine in turn
+		}()
+	}
+}
+
+func TestGoroutinesStartedByCompiledCode(t *testing.T) {
+	done := make(chan int)
+	var wg sync.WaitGroup
+	tr, _ := traced(t, 2, func() {
+		compiledWorkers(1, done) // from the cell's flow
+		goLabelled(&wg, 4, "worker", func() { compiledWorkers(2, done) })
+		for range 3 {
+			<-done
+		}
+		wg.Wait()
+		runtime.GC() // the runtime's own goroutines stay hidden
+	})
+	var fromFlow, fromLine4 []*Goroutine
+	for _, g := range tr.Goroutines {
+		if !g.Compiled {
+			continue
+		}
+		if g.Group != GroupThisCell || g.Cell != 7 {
+			t.Errorf("%s: group %v cell %d, want this cell's", g.Label(), g.Group, g.Cell)
+		}
+		if !strings.HasPrefix(g.Fn, "tracer.compiledWorkers.func1") {
+			t.Errorf("%s: Fn = %q, want the compiled start function", g.Label(), g.Fn)
+		}
+		switch g.Line {
+		case 0:
+			fromFlow = append(fromFlow, g)
+		case 4:
+			fromLine4 = append(fromLine4, g)
+		default:
+			t.Errorf("%s: line %d", g.Label(), g.Line)
+		}
+	}
+	// Each worker and the goroutine it starts: 2 from the flow, 4 from line 4.
+	if len(fromFlow) != 2 || len(fromLine4) != 4 {
+		t.Fatalf("%d compiled goroutines from the flow, %d from line 4; want 2 and 4", len(fromFlow), len(fromLine4))
+	}
+	if got, want := fromLine4[0].Label(), "tracer.compiledWorkers.func1 (compiled, started by line 4)"; got != want {
+		t.Errorf("label %q, want %q", got, want)
+	}
+	if got := fromFlow[0].Label(); !strings.HasSuffix(got, "(compiled, started by the cell)") {
+		t.Errorf("label %q", got)
+	}
+	for _, g := range tr.Goroutines {
+		if strings.HasPrefix(g.Fn, "runtime") || g.Line == 0 && g.Group != GroupCellFlow && !g.Compiled {
+			t.Errorf("runtime goroutine shown: %s", g.Label())
+		}
+	}
+	if tr.Hidden == 0 {
+		t.Error("no hidden goroutines: the runtime's should be")
 	}
 }
