@@ -509,9 +509,20 @@ func startName(fn string) string {
 		return "func value"
 	case strings.Contains(fn, "/internal/yaegi/interp."):
 		return "go statement in an imported package"
+	case strings.HasPrefix(fn, nativePrefix):
+		// A %%native cell's package is named after its source's hash
+		// ("juggler.session/native/h3f2c….fanOut.func1"): the cell's own
+		// function name says more.
+		if _, name, ok := strings.Cut(fn[len(nativePrefix):], "."); ok {
+			return name
+		}
 	}
 	return shortFunc(fn)
 }
+
+// nativePrefix starts the import path of every %%native cell's package
+// (native.ModulePath + "/native/h"; the tracer imports no kernel package).
+const nativePrefix = "juggler.session/native/h"
 
 // shortFunc drops the import path from a function name:
 // "golang.org/x/sync/errgroup.(*Group).Go.func1" is "errgroup.(*Group).Go.func1".
