@@ -150,7 +150,7 @@ func aliveSentences(alive []*tracer.Goroutine) []string {
 			sites[i].Where += " of cell " + strconv.FormatInt(g.Cell, 10)
 		}
 		if g.Compiled {
-			sites[i].Where += ", in compiled code (" + g.Fn + ")"
+			sites[i].Where += " (" + g.Fn + ")"
 		}
 	}
 	out := leaks.Sentences(sites, "still ")

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -311,5 +312,22 @@ func TestSummarySyscallThreads(t *testing.T) {
 	}
 	if s := Summary(twoSpinning(0)); strings.Contains(s, "system call") {
 		t.Errorf("no system call, yet:\n%s", s)
+	}
+}
+
+func TestAliveSentencesCompiled(t *testing.T) {
+	blocked := []tracer.Span{{State: tracer.Blocked, Reason: tracer.ReasonChanRecv}}
+	got := aliveSentences([]*tracer.Goroutine{
+		{Cell: 5, Line: 0, Fn: "fanOut.func1", Compiled: true, Group: tracer.GroupThisCell, Ended: -1, Spans: blocked},
+		{Cell: 5, Line: 3, Fn: "fanOut.func1", Compiled: true, Group: tracer.GroupThisCell, Ended: -1, Spans: blocked},
+		{Cell: 2, Line: 0, Fn: "errgroup.(*Group).Go.func1", Compiled: true, Group: tracer.GroupEarlier, Ended: -1, Spans: blocked},
+	})
+	want := []string{
+		"1 goroutine started at the cell (fanOut.func1) is still blocked (chan receive).",
+		"1 goroutine started at line 3 (fanOut.func1) is still blocked (chan receive).",
+		"1 goroutine started at cell 2 (errgroup.(*Group).Go.func1) is still blocked (chan receive).",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }

@@ -108,8 +108,9 @@ type Goroutine struct {
 	Cell int64 // the cell whose go statement (or main flow) it runs
 	Line int   // cell line of the go statement, counting the magic line; 0 for a cell flow
 	Fn   string
-	// Compiled marks a goroutine that compiled code (a %%native cell, a
-	// package in a plugin or in the kernel) started on behalf of the cell:
+	// Compiled marks a goroutine started on behalf of the cell by code
+	// whose go statements carry no label (a %%native cell, a package in a
+	// plugin or in the kernel, an imported package's interpreted source):
 	// Line is that of the goroutine that called it (0 for the cell's flow),
 	// and Fn the function the new goroutine runs.
 	Compiled bool
@@ -138,7 +139,7 @@ func (g *Goroutine) Label() string {
 				by += " line " + strconv.Itoa(g.Line)
 			}
 		}
-		return g.Fn + " (compiled, started by " + by + ")"
+		return g.Fn + " (started by " + by + ")"
 	}
 	switch {
 	case g.Group == GroupCellFlow:

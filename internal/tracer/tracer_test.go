@@ -590,10 +590,10 @@ func TestGoroutinesStartedByCompiledCode(t *testing.T) {
 	if len(fromFlow) != 2 || len(fromLine4) != 4 {
 		t.Fatalf("%d compiled goroutines from the flow, %d from line 4; want 2 and 4", len(fromFlow), len(fromLine4))
 	}
-	if got, want := fromLine4[0].Label(), "tracer.compiledWorkers.func1 (compiled, started by line 4)"; got != want {
+	if got, want := fromLine4[0].Label(), "tracer.compiledWorkers.func1 (started by line 4)"; got != want {
 		t.Errorf("label %q, want %q", got, want)
 	}
-	if got := fromFlow[0].Label(); !strings.HasSuffix(got, "(compiled, started by the cell)") {
+	if got := fromFlow[0].Label(); !strings.HasSuffix(got, "(started by the cell)") {
 		t.Errorf("label %q", got)
 	}
 	for _, g := range tr.Goroutines {
@@ -603,5 +603,51 @@ func TestGoroutinesStartedByCompiledCode(t *testing.T) {
 	}
 	if tr.Hidden == 0 {
 		t.Error("no hidden goroutines: the runtime's should be")
+	}
+}
+
+// The interpreter runs a go statement it was not asked to label (one in an
+// imported package's source, which the kernel does not rewrite) on a
+// goroutine of its own: the trace shows it by its creator too.
+func TestInterpretedUnlabelledGoStatement(t *testing.T) {
+	i := interp.New(interp.Options{})
+	if err := i.Use(stdlib.Symbols); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Use(interp.Exports{"juggler/juggler": {"Flow": reflect.ValueOf(func() { LabelCellFlow(7) })}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := i.EvalWithContext(ctx, `import ("sync"; "juggler")`); err != nil {
+		t.Fatal(err)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	c, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = i.EvalWithContext(ctx, `
+juggler.Flow()
+var wg sync.WaitGroup
+wg.Add(2)
+go func() { wg.Done() }()
+go func() { wg.Done() }()
+wg.Wait()
+`)
+	tr, _, serr := c.Stop()
+	if err != nil || serr != nil {
+		t.Fatal(err, serr)
+	}
+	var n int
+	for _, g := range tr.Goroutines {
+		if g.Compiled {
+			n++
+			if g.Label() != "go statement in an imported package (started by the cell)" {
+				t.Errorf("label %q", g.Label())
+			}
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d lanes for the unlabelled go statements, want 2", n)
 	}
 }
