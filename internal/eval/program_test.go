@@ -1,51 +1,16 @@
 package eval
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
-)
 
-// goRun runs src, a whole Go program, with the go command, as a user would
-// before pasting it into a cell, and returns its standard output and exit
-// code.
-func goRun(t *testing.T, src string) (stdout string, code int) {
-	t.Helper()
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not installed: the expected output of these programs comes from go run")
-	}
-	dir := t.TempDir()
-	file := filepath.Join(dir, "main.go")
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var out, errOut bytes.Buffer
-	cmd := exec.Command(goCmd, "run", file)
-	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err = cmd.Run()
-	if err == nil {
-		return out.String(), 0
-	}
-	// go run says how the program exited on its last line of stderr.
-	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
-	if n, ok := strings.CutPrefix(lines[len(lines)-1], "exit status "); ok {
-		if code, err := strconv.Atoi(n); err == nil {
-			return out.String(), code
-		}
-	}
-	t.Fatalf("go run: %v: %s", err, errOut.String())
-	return "", 0
-}
+	"github.com/juggler-kernel/juggler/internal/gorun"
+)
 
 // mainTwice is src with main run twice, as a cell that pastes src and a
 // later cell that calls main() run it.
@@ -412,8 +377,8 @@ outer:
 func TestPastedPrograms(t *testing.T) {
 	for name, prog := range programs {
 		t.Run(name, func(t *testing.T) {
-			want, code := goRun(t, prog)
-			twice, _ := goRun(t, mainTwice(prog))
+			want, code := gorun.Run(t, prog)
+			twice, _ := gorun.Run(t, mainTwice(prog))
 			if strings.Contains(prog, "os.Exit") || strings.Contains(prog, "log.Fatal") {
 				// The first main1 ends the program; main() by hand is a
 				// second run of its own. (These programs have no init.)
@@ -465,8 +430,8 @@ func checkExit(t *testing.T, err error, code int) {
 func TestRerunEditedMain(t *testing.T) {
 	v1 := "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"v1\") }\n"
 	v2 := strings.Replace(v1, "v1", "v2", 1)
-	want1, _ := goRun(t, v1)
-	want2, _ := goRun(t, v2)
+	want1, _ := gorun.Run(t, v1)
+	want2, _ := gorun.Run(t, v2)
 	s, out, _, _ := newSession(t)
 	if _, err := run(t, s, v1, v2, "1"); err != nil {
 		t.Fatal(err)

@@ -3,13 +3,12 @@ package eval
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/juggler-kernel/juggler/internal/gorun"
 	"github.com/juggler-kernel/juggler/internal/stdlib/stdlist"
 )
 
@@ -337,14 +336,9 @@ func TestStdProgramsAsGo(t *testing.T) {
 		fmt.Fprintf(&src, "\tfmt.Println(\"=== %d\")\n\tprogram%d()\n", i, i)
 	}
 	src.WriteString("}\n")
-	dir := t.TempDir()
-	file := filepath.Join(dir, "main.go")
-	if err := os.WriteFile(file, []byte(src.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("go", "run", file).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go run: %v\n%s\n%s", err, out, src.String())
+	out, code := gorun.Run(t, src.String())
+	if code != 0 {
+		t.Fatalf("go run: exit status %d\n%s\n%s", code, out, src.String())
 	}
 	want := strings.Split(string(out), "=== ")[1:]
 	if len(want) != len(stdPrograms) {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -60,6 +61,39 @@ func Outputs(t testing.TB, progs map[string]string) map[string]string {
 		outs[name] = MaskAddresses(stdout.String())
 	}
 	return outs
+}
+
+// Run runs src, a whole Go program, with `go run`, as a user would before
+// pasting it into a cell, and returns its standard output and exit code.
+// It skips the test when there is no toolchain, and fails it when the
+// program does not build.
+func Run(t testing.TB, src string) (stdout string, code int) {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go toolchain in PATH: the expected output comes from go run:", err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "main.go")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(goBin, "run", file)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err == nil {
+		return out.String(), 0
+	}
+	// go run says how the program exited on its last line of stderr.
+	lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+	if n, ok := strings.CutPrefix(lines[len(lines)-1], "exit status "); ok {
+		if code, err := strconv.Atoi(n); err == nil {
+			return out.String(), code
+		}
+	}
+	t.Fatalf("go run: %s\n%s", errOut.String(), src)
+	return "", 0
 }
 
 // ReadPrograms returns the .go files of dir, by name without extension.

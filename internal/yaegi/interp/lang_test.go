@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/juggler-kernel/juggler/internal/gorun"
 	"github.com/juggler-kernel/juggler/internal/stdlib"
 	"github.com/juggler-kernel/juggler/internal/yaegi/interp"
 )
@@ -415,20 +416,11 @@ func TestBlockShadowsGlobal(t *testing.T) {
 // goRun runs a Go program with the toolchain and returns its output lines.
 func goRun(t *testing.T, src string) []string {
 	t.Helper()
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go toolchain on PATH")
+	out, code := gorun.Run(t, src)
+	if code != 0 {
+		t.Fatalf("go run: exit status %d\n%s\n%s", code, out, src)
 	}
-	dir := t.TempDir()
-	file := filepath.Join(dir, "main.go")
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(gobin, "run", file).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go run: %v\n%s\n%s", err, out, src)
-	}
-	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	return strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 }
 
 // juggler: a single statement is its own root: GTA still declares it (and
